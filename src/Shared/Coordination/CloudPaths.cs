@@ -1,0 +1,57 @@
+namespace Cloud.Shared.Coordination;
+
+/// <summary>
+/// The ZooKeeper layout every role shares. <c>/cloud/runners</c>, <c>/cloud/allocators</c>,
+/// <c>/cloud/containers</c> and <c>/cloud/inspect</c> are public contract (DESIGN.md); keep them exactly.
+/// </summary>
+public static class CloudPaths
+{
+    public const string Root = "/cloud";
+    public const string Runners = Root + "/runners";
+    public const string Allocators = Root + "/allocators";
+    public const string AllocatorsMeta = Root + "/allocators-meta";
+    public const string AllocatorsWork = Root + "/allocators-work";
+    public const string AllocatorsPorts = Root + "/allocators-ports";
+    public const string Containers = Root + "/containers";
+    public const string Inspect = Root + "/inspect";
+    public const string Instances = Root + "/instances";
+    public const string Clusters = Root + "/clusters";
+    public const string Routing = Root + "/routing";
+    public const string RoutingOverrides = Root + "/routing-overrides";
+    public const string ConstructorLeader = Root + "/constructor/leader";
+    public const string Proxies = Root + "/proxies";
+
+    public static string Runner(string hostId) => Join(Runners, hostId);
+
+    public static string ContainersOf(string hostId) => Join(Containers, hostId);
+
+    public static string Container(string hostId, string containerName) => Join(Containers, hostId, containerName);
+
+    public static string InspectOf(string hostId) => Join(Inspect, hostId);
+
+    public static string InspectedContainer(string hostId, string containerName) => Join(Inspect, hostId, containerName);
+
+    public static string Allocator(string allocatorId) => Join(Allocators, allocatorId);
+
+    public static string AllocatorMeta(string allocatorId) => Join(AllocatorsMeta, allocatorId);
+
+    public static string WorkOf(string allocatorId) => Join(AllocatorsWork, allocatorId);
+
+    public static string Assignment(string allocatorId, string instanceId) => Join(AllocatorsWork, allocatorId, instanceId);
+
+    public static string InstancesOf(string clusterId) => Join(Instances, clusterId);
+
+    public static string Instance(string clusterId, string instanceName) => Join(Instances, clusterId, instanceName);
+
+    public static string PortsOf(string allocatorId) => Join(AllocatorsPorts, allocatorId);
+
+    public static string Join(params string[] segments)
+    {
+        foreach (var segment in segments.Skip(1))
+        {
+            NodeNames.EnsureValid(segment);
+        }
+
+        return string.Join('/', segments);
+    }
+}

@@ -1,0 +1,36 @@
+namespace Cloud.Testing;
+
+/// <summary>Polls a condition until it holds or a deadline passes; for state that converges in the background.</summary>
+public static class Eventually
+{
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what, TimeSpan? interval = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Exception? last = null;
+        while (true)
+        {
+            try
+            {
+                var value = await probe();
+                if (value is not null && value is not false)
+                {
+                    return value;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                last = ex;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout} waiting for {what}.", last);
+            }
+
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    public static Task AssertAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null) =>
+        GetAsync<object>(async () => await condition() ? true : null, timeout, what, interval);
+}
