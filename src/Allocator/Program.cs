@@ -1,6 +1,6 @@
 using Cloud.Shared.Hosting;
 
-var builder = CloudHost.CreateBuilder("allocator", args);
+var builder = CloudHost.CreateBuilder("allocator", args, DefaultUrls.Allocator);
 var app = builder.Build();
 app.MapCloudHealth();
 await app.RunAsync();

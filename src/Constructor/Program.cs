@@ -1,6 +1,6 @@
 using Cloud.Shared.Hosting;
 
-var builder = CloudHost.CreateBuilder("constructor", args);
+var builder = CloudHost.CreateBuilder("constructor", args, DefaultUrls.Constructor);
 var app = builder.Build();
 app.MapCloudHealth();
 await app.RunAsync();

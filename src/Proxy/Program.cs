@@ -1,6 +1,6 @@
 using Cloud.Shared.Hosting;
 
-var builder = CloudHost.CreateBuilder("proxy", args);
+var builder = CloudHost.CreateBuilder("proxy", args, DefaultUrls.Proxy);
 var app = builder.Build();
 app.MapCloudHealth();
 await app.RunAsync();

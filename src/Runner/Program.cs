@@ -1,6 +1,6 @@
 using Cloud.Shared.Hosting;
 
-var builder = CloudHost.CreateBuilder("runner", args);
+var builder = CloudHost.CreateBuilder("runner", args, DefaultUrls.Runner);
 var app = builder.Build();
 app.MapCloudHealth();
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,10 +16,18 @@ public static class CloudHost
 {
     public const string HealthPath = "/health";
 
-    public static WebApplicationBuilder CreateBuilder(string role, string[] args)
+    /// <param name="role">The role's name, stamped on every log event.</param>
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--Section:Key=value</c>).</param>
+    /// <param name="defaultUrl">Where the role listens unless <c>urls</c> is configured.</param>
+    public static WebApplicationBuilder CreateBuilder(string role, string[] args, string defaultUrl)
     {
         ArgumentException.ThrowIfNullOrEmpty(role);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = role });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(defaultUrl);
+        }
+
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
