@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test of the platform: unit tests and integration tests against a real ZooKeeper 3.8
+# and a real Docker Engine (installed with apt-get and started when missing).
+# Test projects run one after another (integration tests start real servers and containers; two
+# cores do not take several suites at once). Ends with one line: "N passed, N failed".
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter Category!=Integration]
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+results="$root/.artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+bash scripts/install-deps.sh zookeeper docker.io </dev/null || { echo "0 passed, 1 failed"; exit 1; }
+
+if ! dotnet build Cloud.sln -c Debug -nologo -v:q </dev/null; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+crashed=0
+for project in $(find tests -name '*.Tests.csproj' | sort); do
+  name=$(basename "$project" .csproj)
+  echo "=== $name"
+  dotnet test "$project" --no-build -c Debug -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" --blame-hang-timeout 10m "$@" </dev/null
+  if [ ! -f "$results/$name.trx" ]; then
+    echo "$name produced no results (crashed before reporting)"
+    crashed=$((crashed + 1))
+  fi
+done
+
+passed=0
+failed=$crashed
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
