@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Single-host mode: the whole platform on this machine (DESIGN.md, "Single-host mode").
+# Installs what is missing (zookeeper, docker.io), starts dockerd if needed, builds, then starts in
+# the background ZooKeeper, a constructor, a proxy and three allocator+runner pairs (host-1..host-3
+# in zone-1..zone-3), waits until all have registered, and prints where to reach them.
+# Running it again while up changes nothing. Stop everything with deploy/local/down.sh.
+# Usage: deploy/local/up.sh [--demo]
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+demo=false
+for arg in "$@"; do
+  case "$arg" in
+    --demo) demo=true ;;
+    *) echo "usage: $0 [--demo]" >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p "$pids" "$logs" "$state/zookeeper" "$state/data"
+docker_was_running=true
+docker info >/dev/null 2>&1 || docker_was_running=false
+bash "$root/scripts/install-deps.sh" zookeeper docker.io
+if ! $docker_was_running && [ ! -f "$pids/dockerd.started" ]; then
+  touch "$pids/dockerd.started"   # down.sh stops dockerd only if we started it
+fi
+source "$(dirname "$0")/common.sh"  # the classpath exists only once zookeeper is installed
+
+echo "up: building the platform (Release)"
+dotnet build "$root/Cloud.sln" -c Release -nologo -v:q
+bash "$root/scripts/build-es-images.sh" 8.15.0 8.16.0
+
+# start <name> <command...>: starts a background process once, logging to $logs/<name>.log.
+start() {
+  local name=$1; shift
+  if is_running "$name"; then
+    echo "up: $name already running (pid $(cat "$pids/$name.pid"))"
+    return
+  fi
+  setsid nohup "$@" >"$logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$pids/$name.pid"
+  echo "up: started $name (pid $!)"
+}
+
+role_dll() { echo "$root/src/$1/bin/Release/net10.0/Cloud.$1.dll"; }
+
+if ! is_running zookeeper; then
+  cat >"$state/zookeeper/zoo.cfg" <<CFG
+tickTime=500
+dataDir=$state/zookeeper/data
+clientPort=$zk_port
+clientPortAddress=127.0.0.1
+minSessionTimeout=1000
+maxSessionTimeout=60000
+admin.enableServer=false
+4lw.commands.whitelist=*
+CFG
+fi
+start zookeeper java -Xmx512m -Dzookeeper.admin.enableServer=false -cp "$zk_classpath" \
+  org.apache.zookeeper.server.ZooKeeperServerMain "$state/zookeeper/zoo.cfg"
+for _ in $(seq 1 60); do
+  echo srvr | timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$zk_port; cat >&3; cat <&3" 2>/dev/null | grep -q "Mode:" && break
+  sleep 0.5
+done
+zk_connect="127.0.0.1:$zk_port"
+
+# Containers reach each other (and the proxy reaches them) on the docker bridge's gateway address.
+host_address=$(docker network inspect bridge -f '{{ (index .IPAM.Config 0).Gateway }}' 2>/dev/null || echo 172.17.0.1)
+
+api_key_args=()
+[ -n "${CLOUD_API_KEY:-}" ] && api_key_args=(--Api:AdminKey="$CLOUD_API_KEY")
+
+start constructor dotnet "$(role_dll Constructor)" --urls "http://0.0.0.0:$api_port" \
+  --ZooKeeper:ConnectString="$zk_connect" "${api_key_args[@]}"
+start proxy dotnet "$(role_dll Proxy)" --urls "http://0.0.0.0:$proxy_port" \
+  --ZooKeeper:ConnectString="$zk_connect"
+
+i=0
+for host in "${hosts[@]}"; do
+  i=$((i + 1))
+  data_root="$state/data/$host"
+  mkdir -p "$data_root"
+  start "runner-$host" dotnet "$(role_dll Runner)" --urls "http://127.0.0.1:$((12410 + i))" \
+    --ZooKeeper:ConnectString="$zk_connect" --Runner:HostId="$host" --Runner:DataRoot="$data_root"
+  start "allocator-$host" dotnet "$(role_dll Allocator)" --urls "http://127.0.0.1:$((12420 + i))" \
+    --ZooKeeper:ConnectString="$zk_connect" --Allocator:AllocatorId="$host" --Allocator:Zone="zone-$i" \
+    --Allocator:HostAddress="$host_address" --Allocator:DataRoot="$data_root" \
+    --Allocator:MemoryCapacityMb=4096 --Allocator:ImageTemplate='cloud/elasticsearch:{version}' \
+    --Allocator:PortRange="$((20000 + (i - 1) * 1000))-$((20999 + (i - 1) * 1000))"
+done
+
+echo "up: waiting for every role to answer and register"
+wait_health() {
+  for _ in $(seq 1 120); do
+    curl -fs "$1/health" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "up: $1 did not answer; see $logs" >&2
+  return 1
+}
+wait_health "http://127.0.0.1:$api_port"
+wait_health "http://127.0.0.1:$proxy_port"
+for n in 1 2 3; do
+  wait_health "http://127.0.0.1:$((12410 + n))"
+  wait_health "http://127.0.0.1:$((12420 + n))"
+done
+
+registered() { zk ls "$1" | tail -n 1 | tr -d '[],' ; }
+missing=()
+for kind in runners allocators; do
+  ok=false
+  for _ in $(seq 1 60); do
+    got=$(registered "/cloud/$kind")
+    if [ "$(echo "$got" | wc -w)" -ge 3 ]; then ok=true; break; fi
+    sleep 1
+  done
+  $ok || missing+=("$kind")
+done
+
+echo
+echo "Platform is up (state and logs in $state):"
+echo "  ZooKeeper    127.0.0.1:$zk_port   (inspect: zkCli.sh -server 127.0.0.1:$zk_port ls /cloud)"
+echo "  Constructor  http://127.0.0.1:$api_port"
+echo "  Proxy        http://127.0.0.1:$proxy_port"
+echo "  Hosts        host-1 (zone-1), host-2 (zone-2), host-3 (zone-3)"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "  Not yet registering in ZooKeeper (roles still being built): ${missing[*]}"
+fi
+
+if $demo; then
+  bash "$root/deploy/local/demo.sh"
+fi
