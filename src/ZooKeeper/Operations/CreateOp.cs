@@ -1,0 +1,15 @@
+using Cloud.ZooKeeper.Jute;
+using Cloud.ZooKeeper.Protocol;
+
+namespace Cloud.ZooKeeper;
+
+public sealed record CreateOp(string Path, byte[] Data, CreateMode Mode, IReadOnlyList<Acl> Acl) : Op(Path)
+{
+    internal override OpCode Code => OpCode.Create;
+
+    internal override void Validate() =>
+        PathValidator.Validate(Path, Mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential);
+
+    internal override void WriteBody(JuteWriter writer, string serverPath) =>
+        RequestBodies.WriteCreate(writer, serverPath, Data, Acl, Mode);
+}

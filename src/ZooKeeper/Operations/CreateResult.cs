@@ -1,0 +1,3 @@
+namespace Cloud.ZooKeeper;
+
+public sealed record CreateResult(string Path) : OpResult;

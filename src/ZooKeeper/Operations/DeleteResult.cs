@@ -1,0 +1,3 @@
+namespace Cloud.ZooKeeper;
+
+public sealed record DeleteResult : OpResult;

@@ -1,0 +1,11 @@
+namespace Cloud.ZooKeeper;
+
+/// <summary>What a watch event reports; the values are ZooKeeper's.</summary>
+public enum EventType
+{
+    None = -1,
+    NodeCreated = 1,
+    NodeDeleted = 2,
+    NodeDataChanged = 3,
+    NodeChildrenChanged = 4,
+}
