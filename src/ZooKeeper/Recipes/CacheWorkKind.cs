@@ -1,0 +1,9 @@
+namespace Cloud.ZooKeeper.Recipes;
+
+internal enum CacheWorkKind
+{
+    Resync,
+    Children,
+    Child,
+    Disconnected,
+}

@@ -1,0 +1,318 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloud.ZooKeeper.Recipes;
+
+/// <summary>
+/// Caches the children of a znode and each child's data, kept current by child and data watches. All
+/// updates run on one loop, so snapshots are consistent and published in order. After a reconnect or
+/// a new session it re-reads everything and only then publishes a snapshot with IsConnected = true,
+/// with the diff against what it had before, so nothing that changed while away is missed.
+/// </summary>
+public sealed partial class ChildrenCache : IAsyncDisposable
+{
+    private readonly ZooKeeperClient _client;
+    private readonly ILogger _logger;
+    private readonly Channel<CacheWork> _work = Channel.CreateUnbounded<CacheWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+    private readonly List<Channel<ChildrenSnapshot>> _subscribers = [];
+    private readonly Watcher _childrenWatcher;
+    private readonly Watcher _dataWatcher;
+    private ChildrenSnapshot _current = ChildrenSnapshot.Empty;
+    private Task _loop = Task.CompletedTask;
+    private bool _resyncPending;
+
+    public ChildrenCache(ZooKeeperClient client, string path, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        PathValidator.Validate(path);
+        _client = client;
+        Path = path;
+        _logger = logger ?? NullLogger.Instance;
+        _childrenWatcher = Watcher.Create(OnChildrenEvent);
+        _dataWatcher = Watcher.Create(OnDataEvent);
+    }
+
+    public string Path { get; }
+
+    public ChildrenSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised on the cache loop after every snapshot that added, updated or removed children.</summary>
+    public event Action<ChildrenChange>? Changed;
+
+    /// <summary>Creates the path if missing and loads every child before returning.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _client.ConnectionStateChanged += OnConnectionStateChanged;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await ResyncAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (Backoff.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(Backoff.Delay(attempt), _client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _loop = Task.Run(LoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Yields the current snapshot, then every new one until cancelled or the cache is disposed.</summary>
+    public async IAsyncEnumerable<ChildrenSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<ChildrenSnapshot>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        lock (_lock)
+        {
+            channel.Writer.TryWrite(_current);
+            _subscribers.Add(channel);
+        }
+
+        try
+        {
+            await foreach (var snapshot in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return snapshot;
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _subscribers.Remove(channel);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _client.ConnectionStateChanged -= OnConnectionStateChanged;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _work.Writer.TryComplete();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_lock)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryComplete();
+            }
+
+            _subscribers.Clear();
+        }
+
+        _stop.Dispose();
+    }
+
+    private void OnConnectionStateChanged(ConnectionStateChange change)
+    {
+        switch (change.State)
+        {
+            case ConnectionState.Connected:
+                _work.Writer.TryWrite(CacheWork.Resync);
+                break;
+            case ConnectionState.Disconnected:
+            case ConnectionState.Expired:
+                _work.Writer.TryWrite(CacheWork.Disconnected);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private Task OnChildrenEvent(WatchedEvent watchedEvent)
+    {
+        if (watchedEvent.Type == EventType.NodeChildrenChanged)
+        {
+            _work.Writer.TryWrite(CacheWork.Children);
+        }
+        else if (watchedEvent.Type == EventType.NodeDeleted)
+        {
+            _work.Writer.TryWrite(CacheWork.Resync);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnDataEvent(WatchedEvent watchedEvent)
+    {
+        if (watchedEvent.Type is EventType.NodeDataChanged or EventType.NodeDeleted or EventType.NodeCreated && watchedEvent.Path is { } path)
+        {
+            _work.Writer.TryWrite(new CacheWork(CacheWorkKind.Child, ZPaths.Name(path)));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task LoopAsync()
+    {
+        var token = _stop.Token;
+        var failures = 0;
+        try
+        {
+            await foreach (var work in _work.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await ProcessAsync(work, token).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (Exception ex) when (Backoff.IsRetryable(ex) && !token.IsCancellationRequested)
+                {
+                    // Level-based recovery: whatever failed, re-read everything once connected again.
+                    LogResyncScheduled(_logger, Path, ex.Message);
+                    Publish(Current.Children, isConnected: false);
+                    _resyncPending = true;
+                    if (_client.State == ConnectionState.Connected)
+                    {
+                        await Task.Delay(Backoff.Delay(failures++), _client.Options.TimeProvider, token).ConfigureAwait(false);
+                        _work.Writer.TryWrite(CacheWork.Resync);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ProcessAsync(CacheWork work, CancellationToken cancellationToken)
+    {
+        switch (work.Kind)
+        {
+            case CacheWorkKind.Disconnected:
+                Publish(Current.Children, isConnected: false);
+                _resyncPending = true;
+                break;
+            case CacheWorkKind.Resync:
+                await ResyncAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case CacheWorkKind.Children when !_resyncPending:
+                await RefreshChildrenAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case CacheWorkKind.Child when !_resyncPending && work.Name is { } name:
+                await RefreshChildAsync(name, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        await _client.CreateRecursiveAsync(Path, null, cancellationToken).ConfigureAwait(false);
+        var listing = await _client.GetChildrenAsync(Path, _childrenWatcher, cancellationToken).ConfigureAwait(false);
+        var reads = listing.Children.Select(name => ReadChildAsync(name, cancellationToken)).ToArray();
+        var children = await Task.WhenAll(reads).ConfigureAwait(false);
+        var builder = ImmutableDictionary.CreateBuilder<string, ChildData>(StringComparer.Ordinal);
+        foreach (var child in children)
+        {
+            if (child is not null)
+            {
+                builder[child.Name] = child;
+            }
+        }
+
+        _resyncPending = false;
+        Publish(builder.ToImmutable(), isConnected: _client.State == ConnectionState.Connected);
+        LogSynced(_logger, Path, builder.Count);
+    }
+
+    private async Task RefreshChildrenAsync(CancellationToken cancellationToken)
+    {
+        var listing = await _client.GetChildrenAsync(Path, _childrenWatcher, cancellationToken).ConfigureAwait(false);
+        var current = Current.Children;
+        var names = listing.Children.ToHashSet(StringComparer.Ordinal);
+        var added = await Task.WhenAll(listing.Children.Where(n => !current.ContainsKey(n)).Select(n => ReadChildAsync(n, cancellationToken))).ConfigureAwait(false);
+        var next = current.RemoveRange(current.Keys.Where(n => !names.Contains(n)));
+        foreach (var child in added)
+        {
+            if (child is not null)
+            {
+                next = next.SetItem(child.Name, child);
+            }
+        }
+
+        Publish(next, isConnected: true);
+    }
+
+    private async Task RefreshChildAsync(string name, CancellationToken cancellationToken)
+    {
+        var child = await ReadChildAsync(name, cancellationToken).ConfigureAwait(false);
+        var current = Current.Children;
+        Publish(child is null ? current.Remove(name) : current.SetItem(name, child), isConnected: true);
+    }
+
+    private async Task<ChildData?> ReadChildAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _client.GetDataAsync(ZPaths.Combine(Path, name), _dataWatcher, cancellationToken).ConfigureAwait(false);
+            return new ChildData(name, result.Data, result.Stat);
+        }
+        catch (NoNodeException)
+        {
+            return null;
+        }
+    }
+
+    private void Publish(ImmutableDictionary<string, ChildData> children, bool isConnected)
+    {
+        var previous = Current;
+        if (ReferenceEquals(children, previous.Children) && isConnected == previous.IsConnected)
+        {
+            return;
+        }
+
+        var change = ChildrenDiff.Compute(previous.Children, children, previous);
+        if (change.IsEmpty && isConnected == previous.IsConnected)
+        {
+            return;
+        }
+
+        var snapshot = new ChildrenSnapshot(children, previous.Version + 1, isConnected);
+        lock (_lock)
+        {
+            Volatile.Write(ref _current, snapshot);
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(snapshot);
+            }
+        }
+
+        if (!change.IsEmpty)
+        {
+            LogChanged(_logger, Path, change.Added.Length, change.Updated.Length, change.Removed.Length, snapshot.Version);
+            try
+            {
+                Changed?.Invoke(change with { Snapshot = snapshot });
+            }
+            catch (Exception ex)
+            {
+                LogSubscriberFailed(_logger, Path, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cache of {Path} synced: {Count} children")]
+    private static partial void LogSynced(ILogger logger, string path, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cache of {Path} changed: {Added} added, {Updated} updated, {Removed} removed (version {Version})")]
+    private static partial void LogChanged(ILogger logger, string path, int added, int updated, int removed, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache of {Path} will re-sync: {Reason}")]
+    private static partial void LogResyncScheduled(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A subscriber of the cache of {Path} threw")]
+    private static partial void LogSubscriberFailed(ILogger logger, string path, Exception exception);
+}

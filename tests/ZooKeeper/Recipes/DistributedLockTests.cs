@@ -1,0 +1,54 @@
+using Cloud.ZooKeeper.Recipes;
+using FluentAssertions;
+
+namespace Cloud.ZooKeeper.Tests.Recipes;
+
+[Collection(ZooKeeperCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class DistributedLockTests(ZooKeeperServerFixture zk)
+{
+    [Fact]
+    public async Task AcquireAsync_ManyContendersInTwoSessions_MutuallyExclusive()
+    {
+        await using var first = await zk.ConnectAsync();
+        await using var second = await zk.ConnectAsync();
+        var path = ZooKeeperServerFixture.UniqueRoot() + "/lock";
+        var inside = 0;
+        var maxInside = 0;
+        var entries = 0;
+
+        async Task WorkAsync(ZooKeeperClient client)
+        {
+            await using (await new DistributedLock(client, path).AcquireAsync())
+            {
+                var now = Interlocked.Increment(ref inside);
+                maxInside = Math.Max(maxInside, now);
+                await Task.Delay(10);
+                Interlocked.Increment(ref entries);
+                Interlocked.Decrement(ref inside);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => WorkAsync(i % 2 == 0 ? first : second))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        maxInside.Should().Be(1);
+        entries.Should().Be(20);
+        (await first.GetChildrenAsync(path)).Children.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AcquireAsync_HolderSessionEnds_NextAcquires()
+    {
+        var holder = await zk.ConnectAsync();
+        await using var waiter = await zk.ConnectAsync();
+        var path = ZooKeeperServerFixture.UniqueRoot() + "/lock";
+        await new DistributedLock(holder, path).AcquireAsync();
+        var pending = new DistributedLock(waiter, path).AcquireAsync();
+        await Task.Delay(200);
+        pending.IsCompleted.Should().BeFalse();
+
+        await holder.DisposeAsync();
+
+        await using var handle = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
