@@ -1,0 +1,310 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Text.Json;
+using Cloud.Allocator.Capacity;
+using Cloud.Allocator.Configuration;
+using Cloud.Allocator.Containers;
+using Cloud.Allocator.Coordination;
+using Cloud.Allocator.Ports;
+using Cloud.Allocator.Registration;
+using Cloud.Allocator.Status;
+using Cloud.Shared.Allocators;
+using Cloud.Shared.Containers;
+using Cloud.Shared.Coordination;
+using Cloud.ZooKeeper;
+using Microsoft.Extensions.Logging;
+
+namespace Cloud.Allocator.Assignments;
+
+/// <summary>
+/// One level-triggered pass: re-reads every assignment, definition, reservation and observation,
+/// decides capacity and ports with pure functions, then makes ZooKeeper match (definitions for the
+/// runner, port reservations, statuses, the registration). Idempotent: a pass over unchanged input
+/// writes nothing. Any failed read aborts the pass before anything is deleted.
+/// </summary>
+internal sealed partial class AllocatorReconciler(
+    AllocatorSettings settings,
+    ReconcileSignal signal,
+    NodeProber prober,
+    InstanceStatusPublisher statusPublisher,
+    AllocatorAdvertiser advertiser,
+    TimeProvider timeProvider,
+    ILogger<AllocatorReconciler> logger)
+{
+    private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
+    private readonly IPAddress _bindIp = IPAddress.Parse(settings.PortBindIp);
+    private AllocatorMeta _meta = new();
+    private ImmutableDictionary<string, string> _reportedRefusals = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The capacity plan of the last complete pass.</summary>
+    public CapacityPlan? LastPlan { get; private set; }
+
+    public async Task ReconcileAsync(ZooKeeperClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var watcher = signal.Watcher;
+        await ReadMetaAsync(client, watcher, cancellationToken);
+        var assignments = await AssignmentReader.ReadAsync(client, settings.AllocatorId, watcher, cancellationToken);
+        var definitions = await DefinitionReader.ReadAsync(client, settings.HostId, settings.AllocatorId, watcher, cancellationToken);
+        var reservations = await PortReservationStore.ReadAsync(client, settings.AllocatorId, cancellationToken);
+        var definitionsByInstance = definitions.Values
+            .Where(d => d.InstanceId is not null)
+            .GroupBy(d => d.InstanceId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        var plan = CapacityPlanner.Plan(
+            assignments.Valid.Select(e => new CapacityRequest(
+                e.InstanceId,
+                e.Assignment!.MemoryMb,
+                e.CreatedZxid,
+                definitionsByInstance.TryGetValue(e.InstanceId, out var inForce) ? ElasticsearchContainerSpecBuilder.MemoryMbOf(inForce.Spec) : null)),
+            settings.MemoryCapacityMb);
+        ReportRefusals(assignments, plan);
+
+        var ports = await ReservePortsAsync(client, plan, reservations, definitionsByInstance, cancellationToken);
+        var planned = await WriteDefinitionsAsync(client, assignments, plan, ports, definitions, cancellationToken);
+        await DeleteUnwantedDefinitionsAsync(client, assignments, definitions, planned, cancellationToken);
+        await PublishStatusesAsync(client, planned, watcher, cancellationToken);
+        await advertiser.AdvertiseAsync(client, RegistrationBuilder.Build(settings, _meta, plan, _startedAt), cancellationToken);
+        LastPlan = plan;
+    }
+
+    private async Task ReadMetaAsync(ZooKeeperClient client, Watcher watcher, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var meta = await AllocatorMetaStore.ReadAsync(client, settings.AllocatorId, watcher, cancellationToken);
+            if (meta.MaintenanceMode != _meta.MaintenanceMode)
+            {
+                LogMaintenanceMode(meta.MaintenanceMode);
+            }
+
+            _meta = meta;
+        }
+        catch (JsonException ex)
+        {
+            // Keep the last good meta rather than dropping operator decisions on a bad write.
+            LogBadMeta(ex.Message);
+        }
+    }
+
+    private void ReportRefusals(AssignmentSnapshot assignments, CapacityPlan plan)
+    {
+        var refusals = plan.Decisions.Values
+            .Where(d => d.Reason is not null)
+            .ToImmutableDictionary(d => d.InstanceId, d => d.Reason!, StringComparer.Ordinal)
+            .AddRange(assignments.Entries.Values.Where(e => !e.IsValid).Select(e => KeyValuePair.Create(e.InstanceId, "unreadable assignment: " + e.Error)));
+        foreach (var (instanceId, reason) in refusals.Where(r => !_reportedRefusals.TryGetValue(r.Key, out var old) || old != r.Value))
+        {
+            LogRefused(instanceId, reason);
+        }
+
+        _reportedRefusals = refusals;
+    }
+
+    private async Task<PortAllocation> ReservePortsAsync(
+        ZooKeeperClient client,
+        CapacityPlan plan,
+        PortReservations reservations,
+        Dictionary<string, WrittenDefinition> definitionsByInstance,
+        CancellationToken cancellationToken)
+    {
+        // Ports a definition already uses count as reserved even if the reservation node lost them.
+        var current = reservations.Own;
+        foreach (var (instanceId, definition) in definitionsByInstance)
+        {
+            if (!current.ContainsKey(instanceId) && PortsOf(definition.Spec) is { } inUse)
+            {
+                current = current.SetItem(instanceId, inUse);
+            }
+        }
+
+        var wanted = plan.Decisions.Values.Where(d => d.Verdict != CapacityVerdict.Refused).Select(d => d.InstanceId);
+        var allocation = PortAllocator.Allocate(current, wanted, settings.PortRange,
+            port => reservations.HeldByOthers.Contains(port) || PortAvailability.IsBound(_bindIp, port));
+        if (allocation.Changed(reservations.Own))
+        {
+            await PortReservationStore.WriteAsync(client, settings.AllocatorId, allocation.Ports, reservations.Version, cancellationToken);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                var summary = string.Join(", ", allocation.Ports.Select(p => $"{p.Key}={p.Value.Http}/{p.Value.Transport}"));
+                LogPortsReserved(allocation.Ports.Count, summary);
+            }
+        }
+
+        foreach (var instanceId in allocation.Exhausted)
+        {
+            LogPortsExhausted(instanceId, settings.PortRange.ToString());
+        }
+
+        return allocation;
+    }
+
+    private async Task<List<PlannedInstance>> WriteDefinitionsAsync(
+        ZooKeeperClient client,
+        AssignmentSnapshot assignments,
+        CapacityPlan plan,
+        PortAllocation ports,
+        ImmutableSortedDictionary<string, WrittenDefinition> definitions,
+        CancellationToken cancellationToken)
+    {
+        var clusters = new Dictionary<string, ImmutableArray<InstanceStatus>>(StringComparer.Ordinal);
+        var planned = new List<PlannedInstance>();
+        foreach (var entry in assignments.Valid)
+        {
+            var assignment = entry.Assignment!;
+            var decision = plan.For(entry.InstanceId);
+            var instancePorts = ports.Ports.GetValueOrDefault(entry.InstanceId);
+            var name = ContainerNames.For(assignment.ClusterId, assignment.InstanceName);
+            var existing = definitions.GetValueOrDefault(name);
+            var runs = entry.WantsRunning && instancePorts is not null && decision.Verdict != CapacityVerdict.Refused
+                && (decision.Verdict == CapacityVerdict.Accepted || existing is not null);
+            if (runs)
+            {
+                if (!clusters.TryGetValue(assignment.ClusterId, out var members))
+                {
+                    members = [.. (await ClusterInstancesReader.ReadAsync(client, assignment.ClusterId, cancellationToken)).Select(m => m.Status)];
+                    clusters[assignment.ClusterId] = members;
+                }
+
+                var others = SeedHosts.From(members, assignment.InstanceName);
+                var paths = InstancePaths.For(settings.DataRoot, settings.AllocatorId, entry.InstanceId);
+                if (InstanceDirectories.Ensure(paths, SeedHosts.FileContent(others), settings))
+                {
+                    LogUnicastHosts(entry.InstanceId, others.Length);
+                }
+
+                if (decision.Verdict == CapacityVerdict.Accepted)
+                {
+                    var seeds = existing is null ? others : ElasticsearchContainerSpecBuilder.SeedHostsOf(existing.Spec);
+                    var spec = ElasticsearchContainerSpecBuilder.Build(new InstanceSpecInput(entry.InstanceId, assignment, instancePorts!, seeds), settings);
+                    await WriteDefinitionAsync(client, name, spec, existing, entry.InstanceId, cancellationToken);
+                }
+            }
+
+            planned.Add(new PlannedInstance(entry.InstanceId, assignment, decision, instancePorts, name, runs));
+        }
+
+        return planned;
+    }
+
+    private async Task WriteDefinitionAsync(
+        ZooKeeperClient client, string name, ContainerSpec spec, WrittenDefinition? existing, string instanceId, CancellationToken cancellationToken)
+    {
+        var path = CloudPaths.Container(settings.HostId, name);
+        var hash = ContainerSpecJson.Hash(spec);
+        if (existing is null)
+        {
+            await ZooKeeperNodes.CreateAsync(client, path, ContainerSpecJson.Serialize(spec), CreateMode.Persistent, cancellationToken);
+            LogDefinitionWritten(name, instanceId, hash, "created");
+        }
+        else if (ContainerSpecJson.Hash(existing.Spec) != hash)
+        {
+            await client.SetDataAsync(path, ContainerSpecJson.Serialize(spec), existing.Version, cancellationToken);
+            LogDefinitionWritten(name, instanceId, hash, "changed");
+        }
+    }
+
+    private async Task DeleteUnwantedDefinitionsAsync(
+        ZooKeeperClient client,
+        AssignmentSnapshot assignments,
+        ImmutableSortedDictionary<string, WrittenDefinition> definitions,
+        List<PlannedInstance> planned,
+        CancellationToken cancellationToken)
+    {
+        var wanted = planned.Where(p => p.DefinitionInForce).Select(p => p.ContainerName).ToHashSet(StringComparer.Ordinal);
+        var unreadable = assignments.Entries.Values.Where(e => !e.IsValid).Select(e => e.InstanceId).ToHashSet(StringComparer.Ordinal);
+        foreach (var definition in definitions.Values.Where(d => !wanted.Contains(d.ContainerName)))
+        {
+            if (definition.InstanceId is not null && unreadable.Contains(definition.InstanceId))
+            {
+                continue; // Its assignment exists but cannot be read: keep the container rather than guess.
+            }
+
+            if (client.State != ConnectionState.Connected)
+            {
+                throw new ConnectionLossException("not connected: definitions are only deleted from an authoritative view");
+            }
+
+            try
+            {
+                await client.DeleteAsync(CloudPaths.Container(settings.HostId, definition.ContainerName), definition.Version, cancellationToken);
+                LogDefinitionDeleted(definition.ContainerName, definition.InstanceId ?? "?");
+            }
+            catch (NoNodeException)
+            {
+            }
+        }
+    }
+
+    private async Task PublishStatusesAsync(ZooKeeperClient client, List<PlannedInstance> planned, Watcher watcher, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var statuses = await Task.WhenAll(planned.Select(async instance =>
+        {
+            var observation = await ReadObservationAsync(client, instance.ContainerName, watcher, cancellationToken);
+            NodeProbe? probe = null;
+            if (instance.DefinitionInForce && instance.Ports is not null && observation?.State == ContainerStates.Running)
+            {
+                probe = await prober.ProbeAsync(settings.ProbeAddress, instance.Ports.Http, settings.ProbeTimeout, cancellationToken);
+            }
+
+            var input = new InstanceStatusInput(instance.Assignment, instance.Decision, instance.Ports, instance.DefinitionInForce, observation, probe);
+            return InstanceStatusComposer.Compose(input, settings, now);
+        }));
+        await statusPublisher.PublishAsync(client, statuses, cancellationToken);
+    }
+
+    private async Task<ContainerObservation?> ReadObservationAsync(ZooKeeperClient client, string containerName, Watcher watcher, CancellationToken cancellationToken)
+    {
+        var node = await ZooKeeperNodes.TryGetDataAsync(client, CloudPaths.InspectedContainer(settings.HostId, containerName), watcher, cancellationToken);
+        if (node is null || node.Data.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Shared.Serialization.CloudJson.Deserialize<ContainerObservation>(node.Data);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static InstancePorts? PortsOf(ContainerSpec spec)
+    {
+        var bindings = spec.HostConfig?.PortBindings;
+        return bindings is not null
+            && bindings.TryGetValue(ElasticsearchContainerSpecBuilder.HttpPortKey, out var http) && !http.IsDefaultOrEmpty
+            && bindings.TryGetValue(ElasticsearchContainerSpecBuilder.TransportPortKey, out var transport) && !transport.IsDefaultOrEmpty
+            && int.TryParse(http[0].HostPort, out var httpPort) && int.TryParse(transport[0].HostPort, out var transportPort)
+            ? new InstancePorts(httpPort, transportPort)
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Container definition {ContainerName} for {InstanceId} {Change} (hash {Hash})")]
+    private partial void LogDefinitionWritten(string containerName, string instanceId, string hash, string change);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Container definition {ContainerName} of {InstanceId} deleted: no longer assigned, stopped or refused")]
+    private partial void LogDefinitionDeleted(string containerName, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Assignment {InstanceId} refused: {Reason}")]
+    private partial void LogRefused(string instanceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Port reservations now {Count}: {Ports}")]
+    private partial void LogPortsReserved(int count, string ports);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No free ports left in {Range} for {InstanceId}")]
+    private partial void LogPortsExhausted(string instanceId, string range);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "unicast_hosts.txt of {InstanceId} now lists {Count} other instances")]
+    private partial void LogUnicastHosts(string instanceId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance mode is now {MaintenanceMode}")]
+    private partial void LogMaintenanceMode(bool maintenanceMode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Allocator meta node is unreadable, keeping the last good one: {Reason}")]
+    private partial void LogBadMeta(string reason);
+}

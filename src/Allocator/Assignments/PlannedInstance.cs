@@ -1,0 +1,14 @@
+using Cloud.Allocator.Capacity;
+using Cloud.Allocator.Ports;
+using Cloud.Shared.Allocators;
+
+namespace Cloud.Allocator.Assignments;
+
+/// <summary>One assignment after a pass's decisions: its verdict, ports, container and whether a definition is in force.</summary>
+internal sealed record PlannedInstance(
+    string InstanceId,
+    InstanceAssignment Assignment,
+    CapacityDecision Decision,
+    InstancePorts? Ports,
+    string ContainerName,
+    bool DefinitionInForce);

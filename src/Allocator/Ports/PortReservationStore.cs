@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Cloud.Allocator.Coordination;
+using Cloud.Shared.Coordination;
+using Cloud.Shared.Serialization;
+using Cloud.ZooKeeper;
+
+namespace Cloud.Allocator.Ports;
+
+/// <summary>
+/// Port reservations in ZooKeeper, one JSON map <c>instance_id → {http, transport}</c> per allocator, so
+/// they survive restarts and allocators sharing a machine can keep out of each other's ports.
+/// </summary>
+internal static class PortReservationStore
+{
+    public static async Task<PortReservations> ReadAsync(ZooKeeperClient client, string allocatorId, CancellationToken cancellationToken)
+    {
+        var own = ImmutableSortedDictionary.Create<string, InstancePorts>(StringComparer.Ordinal);
+        var version = -1;
+        var others = ImmutableHashSet.CreateBuilder<int>();
+        foreach (var id in await ZooKeeperNodes.ChildrenOrEmptyAsync(client, CloudPaths.AllocatorsPorts, null, cancellationToken))
+        {
+            var node = await ZooKeeperNodes.TryGetDataAsync(client, CloudPaths.Join(CloudPaths.AllocatorsPorts, id), null, cancellationToken);
+            if (node is null)
+            {
+                continue;
+            }
+
+            var map = Parse(node.Data);
+            if (id == allocatorId)
+            {
+                own = map;
+                version = node.Stat.Version;
+            }
+            else
+            {
+                foreach (var ports in map.Values)
+                {
+                    others.Add(ports.Http);
+                    others.Add(ports.Transport);
+                }
+            }
+        }
+
+        return new PortReservations(own, version, others.ToImmutable());
+    }
+
+    /// <summary>Stores the new map if nobody changed it since <paramref name="expectedVersion"/>; <see cref="BadVersionException"/> otherwise.</summary>
+    public static async Task WriteAsync(
+        ZooKeeperClient client, string allocatorId, ImmutableSortedDictionary<string, InstancePorts> ports, int expectedVersion, CancellationToken cancellationToken)
+    {
+        var path = CloudPaths.PortsOf(allocatorId);
+        var data = CloudJson.Serialize(ports);
+        if (expectedVersion < 0)
+        {
+            await ZooKeeperNodes.CreateAsync(client, path, data, CreateMode.Persistent, cancellationToken);
+        }
+        else
+        {
+            await client.SetDataAsync(path, data, expectedVersion, cancellationToken);
+        }
+    }
+
+    private static ImmutableSortedDictionary<string, InstancePorts> Parse(byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            return ImmutableSortedDictionary.Create<string, InstancePorts>(StringComparer.Ordinal);
+        }
+
+        try
+        {
+            return CloudJson.Deserialize<Dictionary<string, InstancePorts>>(data).ToImmutableSortedDictionary(StringComparer.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return ImmutableSortedDictionary.Create<string, InstancePorts>(StringComparer.Ordinal);
+        }
+    }
+}
