@@ -1,0 +1,35 @@
+namespace Cloud.Runner.Hosting;
+
+/// <summary>Configuration of one runner (section <c>Runner</c>), validated on start.</summary>
+internal sealed class RunnerOptions
+{
+    public const string Section = "Runner";
+
+    /// <summary>The host this runner serves: it reads <c>/cloud/containers/&lt;HostId&gt;</c> and owns containers labelled with it.</summary>
+    public string HostId { get; set; } = string.Empty;
+
+    /// <summary>Absolute directory every bind mount must live under; the runner creates the host directories.</summary>
+    public string DataRoot { get; set; } = string.Empty;
+
+    public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
+
+    /// <summary>Pinned Engine API version; 1.41 is Docker 20.10's, understood by every newer engine.</summary>
+    public string DockerApiVersion { get; set; } = "1.41";
+
+    /// <summary>Backstop: a full reconcile pass at least this often, whatever the events say.</summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wait before the first restart of an exited container; doubles per attempt, with jitter.</summary>
+    public TimeSpan RestartBackoffInitial { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RestartBackoffMax { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A container that has run this long is considered stable again: its backoff starts over.</summary>
+    public TimeSpan RestartBackoffResetAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many containers are created, started or removed at once in one pass.</summary>
+    public int MaxParallelActions { get; set; } = 4;
+
+    /// <summary>Wait after a failed Docker or ZooKeeper call before trying again; doubles up to ten times this.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+}

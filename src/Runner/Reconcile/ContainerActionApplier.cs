@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using Cloud.Runner.Docker;
+using Cloud.Runner.Hosting;
+using Cloud.Runner.Policy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cloud.Runner.Reconcile;
+
+/// <summary>
+/// Carries out one <see cref="ContainerAction"/> against the engine. Every step is idempotent
+/// (stopping a stopped container, removing a removed one are no-ops), so a pass interrupted halfway
+/// is simply finished by the next one. Engine failures become an <see cref="ActionOutcome"/> error.
+/// </summary>
+internal sealed partial class ContainerActionApplier(
+    IContainerRuntime runtime,
+    RestartBook restarts,
+    IOptions<RunnerOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ContainerActionApplier> logger)
+{
+    private readonly RunnerOptions _options = options.Value;
+
+    /// <summary>Applies a changing action; returns null for actions that change nothing.</summary>
+    public async Task<ActionOutcome?> ApplyAsync(ContainerAction action, CancellationToken cancellationToken)
+    {
+        if (!action.IsChange)
+        {
+            return null;
+        }
+
+        var hash = action.Desired?.Hash;
+        LogApplying(action.Kind, action.Name, action.Reason);
+        try
+        {
+            switch (action.Kind)
+            {
+                case ContainerActionKind.Create:
+                    return await CreateAndStartAsync(action.Desired!, cancellationToken);
+                case ContainerActionKind.Recreate:
+                    await StopAndRemoveAsync(action.Observed!, cancellationToken);
+                    return await CreateAndStartAsync(action.Desired!, cancellationToken);
+                case ContainerActionKind.Remove:
+                    await StopAndRemoveAsync(action.Observed!, cancellationToken);
+                    return ActionOutcome.Success(action.Name, hash);
+                case ContainerActionKind.Restart:
+                    restarts.RecordRestart(action.Name, action.Observed!.Id, timeProvider.GetUtcNow());
+                    await runtime.StartAsync(action.Observed.Id, cancellationToken);
+                    return ActionOutcome.Success(action.Name, hash);
+                default:
+                    await runtime.StartAsync(action.Observed!.Id, cancellationToken);
+                    return ActionOutcome.Success(action.Name, hash);
+            }
+        }
+        catch (ContainerRuntimeException ex)
+        {
+            LogActionFailed(ex, action.Kind, action.Name);
+            return new ActionOutcome(action.Name, hash, ex.Message);
+        }
+        catch (IOException ex)
+        {
+            LogActionFailed(ex, action.Kind, action.Name);
+            return new ActionOutcome(action.Name, hash, $"could not prepare bind sources: {ex.Message}");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            LogActionFailed(ex, action.Kind, action.Name);
+            return new ActionOutcome(action.Name, hash, $"could not prepare bind sources: {ex.Message}");
+        }
+    }
+
+    private async Task StopAndRemoveAsync(RuntimeContainerState container, CancellationToken cancellationToken)
+    {
+        if (container.IsRunning)
+        {
+            await runtime.StopAsync(container.Id, cancellationToken);
+        }
+
+        await runtime.RemoveAsync(container.Id, cancellationToken);
+    }
+
+    private async Task<ActionOutcome> CreateAndStartAsync(DesiredContainer desired, CancellationToken cancellationToken)
+    {
+        var refusals = BindSourceGuard.Prepare(desired.Spec!, _options.DataRoot);
+        if (!refusals.IsEmpty)
+        {
+            return new ActionOutcome(desired.Name, desired.Hash, string.Join("; ", refusals), IsRefusal: true);
+        }
+
+        var labels = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+        [
+            new KeyValuePair<string, string>(OwnerLabels.HostId, _options.HostId),
+            new KeyValuePair<string, string>(OwnerLabels.DefinitionHash, desired.Hash!),
+        ]);
+        string id;
+        try
+        {
+            id = await runtime.CreateAsync(new ContainerCreateRequest(desired.Name, desired.Spec!, labels), cancellationToken);
+        }
+        catch (ContainerNameConflictException)
+        {
+            var holder = await runtime.InspectAsync(desired.Name, cancellationToken);
+            if (holder?.OwnerHostId == _options.HostId)
+            {
+                // Ours after all (created by a pass that raced this one): the next pass adopts or recreates it.
+                return ActionOutcome.Success(desired.Name, desired.Hash);
+            }
+
+            var owner = holder?.OwnerHostId is { } other ? $"the runner of host '{other}'" : "no runner";
+            return new ActionOutcome(desired.Name, desired.Hash,
+                $"a container named '{desired.Name}' already exists and belongs to {owner}; it is left untouched");
+        }
+
+        await runtime.StartAsync(id, cancellationToken);
+        return ActionOutcome.Success(desired.Name, desired.Hash);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Action} container {Name}: {Reason}")]
+    private partial void LogApplying(ContainerActionKind action, string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Action} container {Name} failed")]
+    private partial void LogActionFailed(Exception exception, ContainerActionKind action, string name);
+}
