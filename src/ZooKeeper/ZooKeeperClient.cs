@@ -31,6 +31,9 @@ public sealed class ZooKeeperClient : IAsyncDisposable
 
     public ConnectionState State => _session.State;
 
+    /// <summary>"host:port" of the server this client is connected to, or null while disconnected.</summary>
+    public string? ConnectedServer => _session.ConnectedServer?.ToString();
+
     /// <summary>The timeout the server granted.</summary>
     public TimeSpan NegotiatedSessionTimeout => _session.NegotiatedTimeout;
 

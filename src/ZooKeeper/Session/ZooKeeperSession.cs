@@ -60,6 +60,9 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
 
     public TimeSpan NegotiatedTimeout => _negotiatedTimeout;
 
+    /// <summary>The server of the current connection, or null while disconnected.</summary>
+    public HostEndpoint? ConnectedServer { get; private set; }
+
     public void Start() => _runLoop = Task.Run(RunAsync);
 
     public Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
@@ -289,6 +292,7 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
             await using (connection.ConfigureAwait(false))
             {
                 failure = await connection.RunAsync(_outgoing.Reader, ct).ConfigureAwait(false);
+                ConnectedServer = null;
                 connection.FailPending(p => new ConnectionLossException(p.Path, $"The connection to {host} was lost before {p.Op} {p.Path} was answered."));
             }
 
@@ -442,6 +446,7 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
         }
 
         LogConnected(_logger, host, response.SessionId, response.TimeoutMs, isNew);
+        ConnectedServer = host;
         lock (_lock)
         {
             _state = ConnectionState.Connected;
