@@ -104,11 +104,12 @@ for n in 1 2 3; do
   wait_health "http://127.0.0.1:$((12420 + n))"
 done
 
-registered() { zk ls "$1" | tail -n 1 | tr -d '[],' ; }
+# registered <path>: the children of a ZooKeeper node, space-separated (none while it is missing).
+registered() { { zk ls "$1" || true; } | { grep '^\[' || true; } | tail -n 1 | tr -d '[],' ; }
 missing=()
 for kind in runners allocators; do
   ok=false
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 30); do
     got=$(registered "/cloud/$kind")
     if [ "$(echo "$got" | wc -w)" -ge 3 ]; then ok=true; break; fi
     sleep 1
