@@ -1,0 +1,65 @@
+using Cloud.Shared.Containers;
+using Cloud.Shared.Coordination;
+using Cloud.Testing;
+using FluentAssertions;
+using Xunit;
+
+namespace Cloud.Runner.Tests.Integration;
+
+[Collection(RunnerIntegrationCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class CoordinationOutageTests(ZooKeeperFixture shared)
+{
+    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ZooKeeperDown_LongerThanSessionTimeout_ContainersKeepRunningAndNothingRecreated()
+    {
+        _ = shared;
+        await using var server = await ZooKeeperServer.StartAsync();
+        await using var client = await ZooKeeperFixture.ConnectAsync(server.ConnectString);
+        await using var host = new RunnerTestHost(client);
+        var names = new[] { host.ContainerName("a"), host.ContainerName("b") };
+        foreach (var name in names)
+        {
+            await host.WriteAsync(name, host.Elasticsearch(name, FreePorts.Next()));
+        }
+
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, server.ConnectString);
+        var before = new Dictionary<string, ContainerObservation>();
+        foreach (var name in names)
+        {
+            before[name] = await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
+        }
+
+        await server.StopAsync();
+        var outage = TimeSpan.FromSeconds(RunnerHost.SessionTimeoutSeconds * 3);
+        var end = DateTime.UtcNow + outage;
+        while (DateTime.UtcNow < end)
+        {
+            foreach (var name in names)
+            {
+                (await RunnerTestHost.DockerInspectAsync(name, "{{.State.Status}} {{.Id}}")).Should().Be($"running {before[name].ContainerId}", "losing coordination never stops a workload");
+            }
+
+            await Task.Delay(500);
+        }
+
+        await server.StartAgainAsync();
+        await Eventually.AssertAsync(async () => await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is not null, Converge, "the runner to register again");
+
+        // After reconnecting the runner acts again (a new definition is created), and what ran before is untouched.
+        var late = host.ContainerName("late");
+        await host.WriteAsync(late, host.Elasticsearch(late, FreePorts.Next()));
+        await host.WaitForStateAsync(late, ContainerStates.Running, Converge);
+        foreach (var name in names)
+        {
+            var after = await host.InspectAsync(name);
+            after!.ContainerId.Should().Be(before[name].ContainerId);
+            after.StartedAt.Should().Be(before[name].StartedAt);
+            after.RestartCount.Should().Be(0);
+        }
+
+        (await host.DockerContainersAsync()).Should().HaveCount(3);
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cloud.Runner.Docker;
+using Cloud.Shared.Containers;
+using Cloud.Shared.Coordination;
+using Cloud.Shared.Serialization;
+using Cloud.Testing;
+using FluentAssertions;
+using Xunit;
+
+namespace Cloud.Runner.Tests.Integration;
+
+[Collection(RunnerIntegrationCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class RunnerIntegrationTests(ZooKeeperFixture zk)
+{
+    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Reconcile_NewDefinition_ContainerRunsAsDefinedAndIsPublished()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var name = host.ContainerName("es-1");
+        var port = FreePorts.Next();
+        var spec = host.Elasticsearch(name, port) with
+        {
+            Healthcheck = new HealthcheckSpec { Test = ["CMD", "/app/no-such-probe"], Interval = 500_000_000, Timeout = 500_000_000, Retries = 1 },
+            StopSignal = "SIGTERM",
+        };
+        await host.WriteAsync(name, spec);
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+
+        var observation = await host.WaitForStateAsync(name, ContainerStates.Running, Converge, o => o.Health == "unhealthy");
+
+        observation.DefinitionHash.Should().Be(ContainerSpecJson.Hash(spec));
+        observation.Ports.Should().Contain("9200/tcp", port);
+        observation.StartedAt.Should().NotBeNull();
+        observation.ContainerId.Should().NotBeNullOrEmpty();
+        observation.Error.Should().BeNull();
+        var inspected = await RunnerTestHost.DockerInspectAsync(name,
+            "{{index .Config.Labels \"cloud.runner.host\"}}|{{index .Config.Labels \"cloud.runner.definition-hash\"}}|{{index .Config.Labels \"cloud.test\"}}|{{.HostConfig.Memory}}|{{.HostConfig.CpuShares}}|{{.Config.StopSignal}}|{{.Config.StopTimeout}}|{{.HostConfig.RestartPolicy.Name}}|{{range .Mounts}}{{.Source}}{{end}}");
+        inspected.Should().Be($"{host.HostId}|{observation.DefinitionHash}|runner|{256L * 1024 * 1024}|256|SIGTERM|2|unless-stopped|{host.DataRoot}/{name}/data");
+        Directory.Exists($"{host.DataRoot}/{name}/data").Should().BeTrue();
+
+        using var http = new HttpClient();
+        var root = await Eventually.GetAsync(
+            async () => await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{port}/"),
+            Converge, "the node to answer on its published port");
+        root.GetProperty("name").GetString().Should().Be(name);
+
+        var liveness = await zk.Client.GetDataAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None);
+        var registration = CloudJson.Deserialize<RunnerRegistration>(liveness.Data);
+        registration.HostId.Should().Be(host.HostId);
+        registration.DockerVersion.Should().NotBeNullOrEmpty();
+        registration.Cpus.Should().BeGreaterThan(0);
+        liveness.Stat.EphemeralOwner.Should().NotBe(0);
+    }
+
+    [Fact]
+    public async Task Reconcile_DefinitionChangedUnderRunningContainer_Recreated()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var name = host.ContainerName("es-1");
+        var port = FreePorts.Next();
+        await host.WriteAsync(name, host.Elasticsearch(name, port));
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+        var before = await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
+
+        var changed = host.Elasticsearch(name, port) with { Env = [$"node.name={name}", "cluster.name=changed"] };
+        await host.WriteAsync(name, changed);
+        var after = await host.WaitForStateAsync(name, ContainerStates.Running, Converge, o => o.DefinitionHash == ContainerSpecJson.Hash(changed));
+
+        after.ContainerId.Should().NotBe(before.ContainerId);
+        (await host.DockerContainersAsync()).Should().ContainSingle().Which.Value.Should().StartWith(after.ContainerId![..12]);
+        (await RunnerTestHost.DockerInspectAsync(name, "{{range .Config.Env}}{{.}};{{end}}")).Should().Contain("cluster.name=changed");
+    }
+
+    [Fact]
+    public async Task Reconcile_DefinitionDeleted_ContainerStoppedRemovedAndInspectDeleted()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var keep = host.ContainerName("keep");
+        var gone = host.ContainerName("gone");
+        await host.WriteAsync(keep, host.Elasticsearch(keep, FreePorts.Next()));
+        await host.WriteAsync(gone, host.Elasticsearch(gone, FreePorts.Next()));
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+        var kept = await host.WaitForStateAsync(keep, ContainerStates.Running, Converge);
+        await host.WaitForStateAsync(gone, ContainerStates.Running, Converge);
+
+        await host.DeleteAsync(gone);
+
+        await Eventually.AssertAsync(async () => !(await host.DockerContainersAsync()).ContainsKey(gone), Converge, "the container to be removed");
+        await Eventually.AssertAsync(async () => await host.InspectAsync(gone) is null, Converge, "its inspect node to be deleted");
+        (await host.InspectAsync(keep))!.ContainerId.Should().Be(kept.ContainerId);
+        Directory.Exists($"{host.DataRoot}/{gone}/data").Should().BeTrue("data outlives its container");
+    }
+
+    [Fact]
+    public async Task Remove_ContainerIgnoresStopSignal_KilledAfterGracePeriod()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var stubborn = host.ContainerName("stubborn");
+        var polite = host.ContainerName("polite");
+        await host.WriteAsync(stubborn, host.Elasticsearch(stubborn, FreePorts.Next(), stopSignal: "SIGWINCH", stopTimeout: 3));
+        await host.WriteAsync(polite, host.Elasticsearch(polite, FreePorts.Next(), stopSignal: null, stopTimeout: 30));
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+        await host.WaitForStateAsync(stubborn, ContainerStates.Running, Converge);
+        await host.WaitForStateAsync(polite, ContainerStates.Running, Converge);
+        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        var clock = Stopwatch.StartNew();
+        await host.DeleteAsync(stubborn);
+        await Eventually.AssertAsync(async () => !(await host.DockerContainersAsync()).ContainsKey(stubborn), Converge, "the stubborn container to be removed");
+        var stubbornTook = clock.Elapsed;
+        clock.Restart();
+        await host.DeleteAsync(polite);
+        await Eventually.AssertAsync(async () => !(await host.DockerContainersAsync()).ContainsKey(polite), Converge, "the polite container to be removed");
+        var politeTook = clock.Elapsed;
+
+        stubbornTook.Should().BeGreaterThan(TimeSpan.FromSeconds(2.5), "SIGWINCH is ignored, so Docker waits the 3 s grace period before killing");
+        politeTook.Should().BeLessThan(TimeSpan.FromSeconds(15), "SIGTERM stops the node long before its 30 s grace period");
+        var until = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1).ToString(CultureInfo.InvariantCulture);
+        (await DieExitCodeAsync(stubborn, since, until)).Should().Be("137");
+        (await DieExitCodeAsync(polite, since, until)).Should().NotBe("137");
+    }
+
+    [Fact]
+    public async Task Reconcile_ContainerKilledFromOutside_RestartedAndCounted()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var name = host.ContainerName("es-1");
+        await host.WriteAsync(name, host.Elasticsearch(name, FreePorts.Next(), restartPolicy: RestartPolicySpec.Always));
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+        var before = await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
+
+        await DockerEngine.CliAsync("kill", name);
+
+        var after = await host.WaitForStateAsync(name, ContainerStates.Running, Converge, o => o.RestartCount >= 1);
+        after.ContainerId.Should().Be(before.ContainerId, "a killed container is restarted, not recreated");
+        after.StartedAt.Should().BeAfter(before.StartedAt!.Value);
+    }
+
+    [Fact]
+    public async Task Reconcile_ForbiddenDefinitions_RefusedWithReasonAndNeverCreated()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var good = host.ContainerName("good");
+        var baseline = host.Elasticsearch(good, FreePorts.Next());
+        var forbidden = new Dictionary<string, (ContainerSpec Spec, string Reason)>
+        {
+            [host.ContainerName("privileged")] = (baseline with { HostConfig = baseline.HostConfig! with { Privileged = true } }, "Privileged"),
+            [host.ContainerName("hostnet")] = (baseline with { HostConfig = baseline.HostConfig! with { NetworkMode = "host", PortBindings = null } }, "NetworkMode"),
+            [host.ContainerName("capadd")] = (baseline with { HostConfig = baseline.HostConfig! with { CapAdd = ["SYS_ADMIN"] } }, "CapAdd"),
+            [host.ContainerName("escape")] = (baseline with { HostConfig = baseline.HostConfig! with { Binds = ["/etc:/host-etc"] } }, "data root"),
+        };
+        foreach (var (name, (spec, _)) in forbidden)
+        {
+            await host.WriteAsync(name, spec);
+        }
+
+        await host.WriteRawAsync(host.ContainerName("garbage"), "not json"u8.ToArray());
+        await host.WriteAsync(good, baseline);
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+
+        await host.WaitForStateAsync(good, ContainerStates.Running, Converge);
+        foreach (var (name, (_, reason)) in forbidden)
+        {
+            var refused = await host.WaitForStateAsync(name, ContainerStates.Refused, Converge);
+            refused.Error.Should().Contain(reason);
+            refused.ContainerId.Should().BeNull();
+        }
+
+        (await host.WaitForStateAsync(host.ContainerName("garbage"), ContainerStates.Refused, Converge)).Error.Should().Contain("not a valid container definition");
+        (await host.DockerContainersAsync()).Keys.Should().Equal(good);
+    }
+
+    [Fact]
+    public async Task TwoRunnersOnOneMachine_NameHeldByOtherHost_ErrorPublishedAndNeitherDisturbed()
+    {
+        await using var first = new RunnerTestHost(zk.Client);
+        await using var second = new RunnerTestHost(zk.Client);
+        var shared = first.ContainerName("shared");
+        var own = second.ContainerName("own");
+        await first.WriteAsync(shared, first.Elasticsearch(shared, FreePorts.Next()));
+        await using var firstRunner = await RunnerHost.StartAsync(first.HostId, first.DataRoot, zk.Server.ConnectString);
+        var held = await first.WaitForStateAsync(shared, ContainerStates.Running, Converge);
+
+        await second.WriteAsync(shared, second.Elasticsearch(shared, FreePorts.Next()));
+        await second.WriteAsync(own, second.Elasticsearch(own, FreePorts.Next()));
+        await using var secondRunner = await RunnerHost.StartAsync(second.HostId, second.DataRoot, zk.Server.ConnectString);
+
+        var conflict = await second.WaitForStateAsync(shared, ContainerStates.Failed, Converge);
+        conflict.Error.Should().Contain("already exists").And.Contain(first.HostId);
+        await second.WaitForStateAsync(own, ContainerStates.Running, Converge);
+        await second.DeleteAsync(shared);
+        await second.DeleteAsync(own);
+        await Eventually.AssertAsync(async () => (await second.DockerContainersAsync()).IsEmpty, Converge, "the second host's containers to be removed");
+
+        (await first.InspectAsync(shared))!.ContainerId.Should().Be(held.ContainerId);
+        (await RunnerTestHost.DockerInspectAsync(shared, "{{.State.Status}} {{.Id}}")).Should().Be($"running {held.ContainerId}");
+    }
+
+    [Fact]
+    public async Task Start_OwnContainersAlreadyRunning_AdoptedNotRecreated()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var name = host.ContainerName("es-1");
+        await host.WriteAsync(name, host.Elasticsearch(name, FreePorts.Next()));
+        ContainerObservation before;
+        await using (var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString))
+        {
+            before = await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
+        }
+
+        (await RunnerTestHost.DockerInspectAsync(name, "{{.State.Status}}")).Should().Be("running", "stopping the runner leaves its containers running");
+        await Eventually.AssertAsync(async () => await zk.Client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is null, Converge, "the liveness node to go with the runner");
+
+        await using var again = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+        await Eventually.AssertAsync(async () => await zk.Client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is not null, Converge, "the new runner to register");
+        await Eventually.AssertAsync(() => Task.FromResult(again.Service.LastPass is { Desired.IsAuthoritative: true }), Converge, "a reconcile pass");
+
+        var after = await host.InspectAsync(name);
+        after!.ContainerId.Should().Be(before.ContainerId);
+        after.StartedAt.Should().Be(before.StartedAt);
+    }
+
+    private static async Task<string> DieExitCodeAsync(string container, string since, string until)
+    {
+        var output = await DockerEngine.CliAsync("events", "--since", since, "--until", until,
+            "--filter", "container=" + container, "--filter", "event=die", "--format", "{{index .Actor.Attributes \"exitCode\"}}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "(no die event)";
+    }
+}
