@@ -119,9 +119,10 @@ internal sealed partial class AllocatorReconciler(
             }
         }
 
+        current = PortConflicts.Resolve(current, reservations.HeldByOthers, settings.AllocatorId);
         var wanted = plan.Decisions.Values.Where(d => d.Verdict != CapacityVerdict.Refused).Select(d => d.InstanceId);
         var allocation = PortAllocator.Allocate(current, wanted, settings.PortRange,
-            port => reservations.HeldByOthers.Contains(port) || PortAvailability.IsBound(_bindIp, port));
+            port => reservations.HeldByOthers.ContainsKey(port) || PortAvailability.IsBound(_bindIp, port));
         if (allocation.Changed(reservations.Own))
         {
             await PortReservationStore.WriteAsync(client, settings.AllocatorId, allocation.Ports, reservations.Version, cancellationToken);

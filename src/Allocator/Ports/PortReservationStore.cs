@@ -17,7 +17,7 @@ internal static class PortReservationStore
     {
         var own = ImmutableSortedDictionary.Create<string, InstancePorts>(StringComparer.Ordinal);
         var version = -1;
-        var others = ImmutableHashSet.CreateBuilder<int>();
+        var others = ImmutableDictionary.CreateBuilder<int, string>();
         foreach (var id in await ZooKeeperNodes.ChildrenOrEmptyAsync(client, CloudPaths.AllocatorsPorts, null, cancellationToken))
         {
             var node = await ZooKeeperNodes.TryGetDataAsync(client, CloudPaths.Join(CloudPaths.AllocatorsPorts, id), null, cancellationToken);
@@ -34,10 +34,12 @@ internal static class PortReservationStore
             }
             else
             {
-                foreach (var ports in map.Values)
+                foreach (var port in map.Values.SelectMany(p => new[] { p.Http, p.Transport }))
                 {
-                    others.Add(ports.Http);
-                    others.Add(ports.Transport);
+                    if (!others.TryGetValue(port, out var holder) || string.CompareOrdinal(id, holder) < 0)
+                    {
+                        others[port] = id;
+                    }
                 }
             }
         }

@@ -4,6 +4,7 @@ namespace Cloud.Allocator.Ports;
 
 /// <summary>
 /// This allocator's port reservations as stored at <c>/cloud/allocators-ports/&lt;allocator_id&gt;</c> (version
-/// for compare-and-swap, -1 when the node does not exist yet), and every port other allocators hold.
+/// for compare-and-swap, -1 when the node does not exist yet), and every port other allocators hold, with
+/// the lowest id of the allocators holding it.
 /// </summary>
-internal sealed record PortReservations(ImmutableSortedDictionary<string, InstancePorts> Own, int Version, ImmutableHashSet<int> HeldByOthers);
+internal sealed record PortReservations(ImmutableSortedDictionary<string, InstancePorts> Own, int Version, ImmutableDictionary<int, string> HeldByOthers);

@@ -14,6 +14,8 @@ namespace Cloud.Allocator.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelper output)
 {
+    private static readonly string[] InstanceNames = ["instance-0", "instance-1"];
+
     [Fact]
     public async Task Start_NoAssignments_RegistersEphemeralNodeWithCapacityZoneAndTags()
     {
@@ -183,5 +185,43 @@ public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelp
             () => Task.FromResult(File.ReadAllText(unicast).Contains($"127.0.0.1:{secondStatus.TransportPort}", StringComparison.Ordinal)),
             AllocatorTestBed.Wait, "peer in unicast_hosts.txt");
         (await bed.DefinitionAsync("instance-0"))!.Value.Stat.Version.Should().Be(firstDefinition.Version);
+    }
+
+    [Fact]
+    public async Task TwoAllocators_SameMachineSameRange_NeverReserveTheSamePort()
+    {
+        await using var one = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
+        await using var two = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
+        await one.StartAllocatorAsync();
+        var settings = two.Settings();
+        settings["PortRange"] = one.PortRange;
+        await two.StartAllocatorAsync(settings);
+
+        await Task.WhenAll(
+            one.AssignAsync(AllocatorTestBed.Assignment(one.ClusterId, "instance-0")),
+            two.AssignAsync(AllocatorTestBed.Assignment(two.ClusterId, "instance-0")),
+            one.AssignAsync(AllocatorTestBed.Assignment(one.ClusterId, "instance-1")),
+            two.AssignAsync(AllocatorTestBed.Assignment(two.ClusterId, "instance-1")));
+
+        await Eventually.AssertAsync(
+            async () =>
+            {
+                var ports = new List<int>();
+                foreach (var bed in new[] { one, two })
+                {
+                    foreach (var instance in InstanceNames)
+                    {
+                        if (await bed.DefinitionAsync(instance) is not { } definition)
+                        {
+                            return false;
+                        }
+
+                        ports.AddRange(definition.Value.HostConfig!.PortBindings!.Values.Select(b => int.Parse(b[0].HostPort, System.Globalization.CultureInfo.InvariantCulture)));
+                    }
+                }
+
+                return ports.Distinct().Count() == 8;
+            },
+            AllocatorTestBed.Wait, "eight distinct ports across both allocators");
     }
 }
