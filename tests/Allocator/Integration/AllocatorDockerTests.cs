@@ -83,12 +83,9 @@ public sealed class AllocatorDockerTests(ZooKeeperFixture zk, ITestOutputHelper 
         }
         finally
         {
-            if (runner.Process.HasExited || output is not null)
+            foreach (var line in runner.Process.Output.TakeLast(40))
             {
-                foreach (var line in runner.Process.Output.TakeLast(40))
-                {
-                    output!.WriteLine("[runner] " + line);
-                }
+                output.WriteLine("[runner] " + line);
             }
 
             await DockerEngine.RemoveContainersLabelledAsync("cloud.runner.host=" + bed.HostId);
