@@ -64,7 +64,9 @@ done
 zk_connect="127.0.0.1:$zk_port"
 
 # Containers reach each other (and the proxy reaches them) on the docker bridge's gateway address.
-host_address=$(docker network inspect bridge -f '{{ (index .IPAM.Config 0).Gateway }}' 2>/dev/null || echo 172.17.0.1)
+host_address=$(ip -4 -o addr show docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n 1)
+[ -n "$host_address" ] || host_address=$(docker network inspect bridge -f '{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}' 2>/dev/null)
+[ -n "$host_address" ] || host_address=172.17.0.1
 
 api_key_args=()
 [ -n "${CLOUD_API_KEY:-}" ] && api_key_args=(--Api:AdminKey="$CLOUD_API_KEY")

@@ -8,5 +8,4 @@ builder.Services.AddCloudZooKeeper(builder.Configuration);
 builder.Services.AddSingleton<IZooKeeperClientSource, SharedZooKeeperClientSource>();
 builder.Services.AddAllocator(builder.Configuration);
 var app = builder.Build();
-app.MapCloudHealth();
-await app.RunAsync();
+return await CloudHost.RunAsync(app);

@@ -2,5 +2,4 @@ using Cloud.Shared.Hosting;
 
 var builder = CloudHost.CreateBuilder("proxy", args, DefaultUrls.Proxy);
 var app = builder.Build();
-app.MapCloudHealth();
-await app.RunAsync();
+return await CloudHost.RunAsync(app);

@@ -4,5 +4,4 @@ using Cloud.Shared.Hosting;
 var builder = CloudHost.CreateBuilder("runner", args, DefaultUrls.Runner);
 builder.Services.AddRunner(builder.Configuration);
 var app = builder.Build();
-app.MapCloudHealth();
-await app.RunAsync();
+return await CloudHost.RunAsync(app);

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -13,7 +16,7 @@ namespace Cloud.Shared.Hosting;
 /// The one way every role builds its process: the generic host (through WebApplication, so each
 /// role can answer HTTP), structured JSON logs on stdout, and a health endpoint.
 /// </summary>
-public static class CloudHost
+public static partial class CloudHost
 {
     public const string HealthPath = "/health";
 
@@ -23,7 +26,7 @@ public static class CloudHost
     public static WebApplicationBuilder CreateBuilder(string role, string[] args, string defaultUrl)
     {
         ArgumentException.ThrowIfNullOrEmpty(role);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = role });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(defaultUrl);
@@ -43,6 +46,33 @@ public static class CloudHost
         return builder;
     }
 
+    /// <summary>
+    /// Maps the health endpoint and runs the role until SIGTERM. A role that cannot start (invalid
+    /// options, say) logs why and exits non-zero instead of aborting with an unhandled exception.
+    /// </summary>
+    /// <returns>The process exit code: 0 after a clean stop, 2 for invalid configuration, 1 otherwise.</returns>
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapCloudHealth();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CloudHost));
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            LogInvalidConfiguration(logger, ex, ex.Message);
+            return 2;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCrashed(logger, ex);
+            return 1;
+        }
+    }
+
     /// <summary>Maps <c>GET /health</c>: 200 with the role name while the host is running.</summary>
     public static WebApplication MapCloudHealth(this WebApplication app)
     {
@@ -50,4 +80,10 @@ public static class CloudHost
         app.MapGet(HealthPath, (RoleIdentity identity) => Results.Ok(new { status = "ok", role = identity.Role }));
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Invalid configuration, not starting: {Reason}")]
+    private static partial void LogInvalidConfiguration(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The role stopped on an unexpected error")]
+    private static partial void LogCrashed(ILogger logger, Exception exception);
 }

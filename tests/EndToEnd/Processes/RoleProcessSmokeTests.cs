@@ -67,4 +67,22 @@ public sealed class RoleProcessSmokeTests
             .Should().BeEmpty("every line a role writes is a JSON log event");
         Directory.Delete(dataRoot, recursive: true);
     }
+
+    [Fact]
+    public async Task Start_InvalidOptions_LogsEveryProblemAndExitsWithCode2()
+    {
+        await using var process = RoleProcess.Start("Allocator", new Dictionary<string, string>
+        {
+            ["ZooKeeper:ConnectString"] = "127.0.0.1:1",
+            ["Allocator:AllocatorId"] = "Not A Valid Id",
+        });
+
+        var exited = await process.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        exited.Should().BeTrue("a role with invalid options must not start");
+        process.Process.ExitCode.Should().Be(2, string.Join('\n', process.Process.Output));
+        var fatal = process.Process.Output.Where(l => l.StartsWith('{') && l.Contains("Invalid configuration", StringComparison.Ordinal)).ToList();
+        fatal.Should().ContainSingle().Which.Should().Contain("Zone").And.Contain("HostAddress");
+        process.Process.Output.Should().NotContain(l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
 }
