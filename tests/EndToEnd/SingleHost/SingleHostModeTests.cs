@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Cloud.Testing;
+using FluentAssertions;
+using Xunit;
+
+namespace Cloud.EndToEnd.Tests.SingleHost;
+
+/// <summary>The README's first command, as a user runs it: up.sh --demo, again, then down.sh.</summary>
+[Trait("Category", "Integration")]
+public sealed partial class SingleHostModeTests
+{
+    private static readonly string[] HostLabels = ["cloud.runner.host=host-1", "cloud.runner.host=host-2", "cloud.runner.host=host-3"];
+
+    [Fact]
+    public async Task UpDemo_RunTwiceThenDown_ServesDemoClusterChangesNothingAndStopsEverything()
+    {
+        var state = Directory.CreateTempSubdirectory("cloud-local-").FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["CLOUD_LOCAL_STATE"] = state,
+            ["CLOUD_API_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CLOUD_PROXY_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CLOUD_ZK_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            var first = await RunScriptAsync("up.sh", environment, "--demo");
+            first.ExitCode.Should().Be(0, first.Output);
+            first.Output.Should().Contain("host-1 (zone-1), host-2 (zone-2), host-3 (zone-3)");
+            first.Output.Should().NotContain("Not yet registering");
+
+            var url = CurlLine().Match(first.Output);
+            url.Success.Should().BeTrue(first.Output);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var body = await http.GetStringAsync(new Uri(url.Groups["url"].Value));
+            body.Should().Contain("\"cluster_name\":\"demo\"").And.Contain("You Know, for Search");
+            var containersBefore = await ContainerIdsAsync();
+            containersBefore.Should().HaveCount(3, "one demo instance per zone");
+
+            var second = await RunScriptAsync("up.sh", environment, "--demo");
+            second.ExitCode.Should().Be(0, second.Output);
+            second.Output.Should().NotContain("up: started").And.Contain("already running");
+            (await ContainerIdsAsync()).Should().BeEquivalentTo(containersBefore, "running up.sh again changes nothing");
+
+            var down = await RunScriptAsync("down.sh", environment);
+            down.ExitCode.Should().Be(0, down.Output);
+            (await ContainerIdsAsync()).Should().BeEmpty();
+            Directory.GetFiles(Path.Combine(state, "pids"), "*.pid").Should().BeEmpty();
+            IsListening(int.Parse(environment["CLOUD_ZK_PORT"], System.Globalization.CultureInfo.InvariantCulture)).Should().BeFalse();
+            IsListening(int.Parse(environment["CLOUD_API_PORT"], System.Globalization.CultureInfo.InvariantCulture)).Should().BeFalse();
+        }
+        finally
+        {
+            await RunScriptAsync("down.sh", environment);
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> ContainerIdsAsync()
+    {
+        var ids = new List<string>();
+        foreach (var label in HostLabels)
+        {
+            var output = await DockerEngine.CliAsync("ps", "-aq", "--no-trunc", "--filter", "label=" + label);
+            ids.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        return ids;
+    }
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        info.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "deploy", "local", script));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + script);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
+    [GeneratedRegex(@"curl (?<url>http://[0-9.]+:[0-9]+/)")]
+    private static partial Regex CurlLine();
+}
