@@ -46,7 +46,7 @@ internal sealed partial class AllocatorReconciler(
         await ReadMetaAsync(client, watcher, cancellationToken);
         var assignments = await AssignmentReader.ReadAsync(client, settings.AllocatorId, watcher, cancellationToken);
         var definitions = await DefinitionReader.ReadAsync(client, settings.HostId, settings.AllocatorId, watcher, cancellationToken);
-        var reservations = await PortReservationStore.ReadAsync(client, settings.AllocatorId, cancellationToken);
+        var reservations = await PortReservationStore.ReadAsync(client, settings.MachineKey, settings.AllocatorId, cancellationToken);
         var definitionsByInstance = definitions.Values
             .Where(d => d.InstanceId is not null)
             .GroupBy(d => d.InstanceId!, StringComparer.Ordinal)
@@ -125,7 +125,7 @@ internal sealed partial class AllocatorReconciler(
             port => reservations.HeldByOthers.ContainsKey(port) || PortAvailability.IsBound(_bindIp, port));
         if (allocation.Changed(reservations.Own))
         {
-            await PortReservationStore.WriteAsync(client, settings.AllocatorId, allocation.Ports, reservations.Version, cancellationToken);
+            await PortReservationStore.WriteAsync(client, settings.MachineKey, settings.AllocatorId, allocation.Ports, reservations.Version, cancellationToken);
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var summary = string.Join(", ", allocation.Ports.Select(p => $"{p.Key}={p.Value.Http}/{p.Value.Transport}"));

@@ -18,6 +18,9 @@ internal sealed record AllocatorSettings
 
     public required string HostAddress { get; init; }
 
+    /// <summary>Which machine's host ports this allocator shares: the node its port reservations live under.</summary>
+    public string MachineKey => Cloud.Shared.Coordination.MachineKey.For(HostAddress);
+
     public required string PortBindIp { get; init; }
 
     public required string ProbeAddress { get; init; }

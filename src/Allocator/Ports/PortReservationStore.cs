@@ -8,19 +8,20 @@ using Cloud.ZooKeeper;
 namespace Cloud.Allocator.Ports;
 
 /// <summary>
-/// Port reservations in ZooKeeper, one JSON map <c>instance_id → {http, transport}</c> per allocator, so
-/// they survive restarts and allocators sharing a machine can keep out of each other's ports.
+/// Port reservations in ZooKeeper, one JSON map <c>instance_id → {http, transport}</c> per allocator under
+/// its machine's node, so they survive restarts and allocators sharing a machine keep out of each
+/// other's ports. A pass reads only the reservations of its own machine.
 /// </summary>
 internal static class PortReservationStore
 {
-    public static async Task<PortReservations> ReadAsync(ZooKeeperClient client, string allocatorId, CancellationToken cancellationToken)
+    public static async Task<PortReservations> ReadAsync(ZooKeeperClient client, string machineKey, string allocatorId, CancellationToken cancellationToken)
     {
         var own = ImmutableSortedDictionary.Create<string, InstancePorts>(StringComparer.Ordinal);
         var version = -1;
         var others = ImmutableDictionary.CreateBuilder<int, string>();
-        foreach (var id in await ZooKeeperNodes.ChildrenOrEmptyAsync(client, CloudPaths.AllocatorsPorts, null, cancellationToken))
+        foreach (var id in await ZooKeeperNodes.ChildrenOrEmptyAsync(client, CloudPaths.PortsOn(machineKey), null, cancellationToken))
         {
-            var node = await ZooKeeperNodes.TryGetDataAsync(client, CloudPaths.Join(CloudPaths.AllocatorsPorts, id), null, cancellationToken);
+            var node = await ZooKeeperNodes.TryGetDataAsync(client, CloudPaths.PortsOf(machineKey, id), null, cancellationToken);
             if (node is null)
             {
                 continue;
@@ -49,9 +50,9 @@ internal static class PortReservationStore
 
     /// <summary>Stores the new map if nobody changed it since <paramref name="expectedVersion"/>; <see cref="BadVersionException"/> otherwise.</summary>
     public static async Task WriteAsync(
-        ZooKeeperClient client, string allocatorId, ImmutableSortedDictionary<string, InstancePorts> ports, int expectedVersion, CancellationToken cancellationToken)
+        ZooKeeperClient client, string machineKey, string allocatorId, ImmutableSortedDictionary<string, InstancePorts> ports, int expectedVersion, CancellationToken cancellationToken)
     {
-        var path = CloudPaths.PortsOf(allocatorId);
+        var path = CloudPaths.PortsOf(machineKey, allocatorId);
         var data = CloudJson.Serialize(ports);
         if (expectedVersion < 0)
         {

@@ -43,7 +43,10 @@ public static class CloudPaths
 
     public static string Instance(string clusterId, string instanceName) => Join(Instances, clusterId, instanceName);
 
-    public static string PortsOf(string allocatorId) => Join(AllocatorsPorts, allocatorId);
+    /// <summary>Port reservations of every allocator publishing on one machine (see <see cref="MachineKey"/>).</summary>
+    public static string PortsOn(string machineKey) => Join(AllocatorsPorts, machineKey);
+
+    public static string PortsOf(string machineKey, string allocatorId) => Join(AllocatorsPorts, machineKey, allocatorId);
 
     public static string Join(params string[] segments)
     {

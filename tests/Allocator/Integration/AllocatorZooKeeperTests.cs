@@ -224,4 +224,27 @@ public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelp
             },
             AllocatorTestBed.Wait, "eight distinct ports across both allocators");
     }
+
+    [Fact]
+    public async Task TwoAllocators_DifferentMachinesSameRange_ReuseTheSamePortNumbers()
+    {
+        await using var one = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
+        await using var two = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
+        await one.StartAllocatorAsync();
+        var settings = two.Settings();
+        settings["PortRange"] = one.PortRange;
+        settings["HostAddress"] = "127.0.0.2";
+        await two.StartAllocatorAsync(settings);
+
+        await one.AssignAsync(AllocatorTestBed.Assignment(one.ClusterId, "instance-0"));
+        await two.AssignAsync(AllocatorTestBed.Assignment(two.ClusterId, "instance-0"));
+
+        var ports = await AllocatorTestBed.EventuallyAsync(
+            async () => await one.DefinitionAsync("instance-0") is { } a && await two.DefinitionAsync("instance-0") is { } b
+                ? ((string, string)?)(a.Value.HostConfig!.PortBindings!["9200/tcp"][0].HostPort, b.Value.HostConfig!.PortBindings!["9200/tcp"][0].HostPort)
+                : null,
+            "both definitions");
+
+        ports.Item2.Should().Be(ports.Item1, "host ports are per machine: allocators on other machines do not take each other's ports");
+    }
 }

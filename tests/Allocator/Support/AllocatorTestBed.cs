@@ -136,7 +136,7 @@ internal sealed class AllocatorTestBed : IAsyncDisposable
         ReadAsync(StatusPath(instanceName), d => CloudJson.Deserialize<InstanceStatus>(d));
 
     public Task<(Dictionary<string, Dictionary<string, int>> Value, Stat Stat)?> PortsAsync() =>
-        ReadAsync(CloudPaths.PortsOf(AllocatorId), d => CloudJson.Deserialize<Dictionary<string, Dictionary<string, int>>>(d));
+        ReadAsync(CloudPaths.PortsOf(MachineKey.For("127.0.0.1"), AllocatorId), d => CloudJson.Deserialize<Dictionary<string, Dictionary<string, int>>>(d));
 
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
         where T : struct =>

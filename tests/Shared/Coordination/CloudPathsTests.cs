@@ -31,6 +31,16 @@ public sealed class CloudPathsTests
         act.Should().Throw<ArgumentException>().WithMessage("*a-z, 0-9*");
     }
 
+    [Theory]
+    [InlineData("172.17.0.1", "172.17.0.1")]
+    [InlineData("Host-A.Example.com", "host-a.example.com")]
+    [InlineData("fe80::1", "fe80__1")]
+    public void MachineKey_HostAddress_BecomesASafeNodeName(string address, string expected)
+    {
+        MachineKey.For(address).Should().Be(expected);
+        CloudPaths.PortsOf(MachineKey.For(address), "host-1").Should().Be($"/cloud/allocators-ports/{expected}/host-1");
+    }
+
     [Fact]
     public void AllocatorRegistration_Json_UsesTheApiFieldNames()
     {
