@@ -42,6 +42,39 @@ internal sealed partial class RunnerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Directory.CreateDirectory(_options.DataRoot);
+        for (var failures = 0; ; failures++)
+        {
+            try
+            {
+                await FollowAndReconcileAsync(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                LogStopping(_options.HostId);
+                return;
+            }
+            catch (ZooKeeperException ex)
+            {
+                // Losing ZooKeeper while registering or loading the definitions must not stop the
+                // runner (nor, through it, any container): start over once ZooKeeper answers again.
+                var delay = RetryDelay(failures);
+                LogFollowFailed(ex.Message, delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, timeProvider, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogStopping(_options.HostId);
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task FollowAndReconcileAsync(CancellationToken stoppingToken)
+    {
         var client = await connection.GetClientAsync(stoppingToken);
         await using var registration = await registrar.RegisterAsync(client, stoppingToken);
         await using var cache = new ChildrenCache(client, CloudPaths.ContainersOf(_options.HostId), loggerFactory.CreateLogger<ChildrenCache>());
@@ -61,13 +94,10 @@ internal sealed partial class RunnerService(
             await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await first;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            LogStopping(_options.HostId);
-        }
         finally
         {
             client.ConnectionStateChanged -= OnConnectionStateChanged;
+            Volatile.Write(ref _desired, Volatile.Read(ref _desired) with { IsAuthoritative = false });
         }
     }
 
@@ -193,6 +223,9 @@ internal sealed partial class RunnerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the engine's event stream: {Reason}; resubscribing")]
     private partial void LogEngineEventsLost(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost ZooKeeper while following the definitions: {Reason}; starting over in {DelayMs:0} ms")]
+    private partial void LogFollowFailed(string reason, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile pass failed: {Reason}; retrying")]
     private partial void LogPassFailed(string reason);

@@ -1,6 +1,7 @@
 using Cloud.Shared.Containers;
 using Cloud.Shared.Coordination;
 using Cloud.Testing;
+using Cloud.ZooKeeper;
 using FluentAssertions;
 using Xunit;
 
@@ -61,5 +62,27 @@ public sealed class CoordinationOutageTests(ZooKeeperFixture shared)
         }
 
         (await host.DockerContainersAsync()).Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task Start_RegistrationFails_RunnerKeepsRetryingAndActsOnceZooKeeperAllowsIt()
+    {
+        _ = shared;
+        await using var server = await ZooKeeperServer.StartAsync();
+        await using var client = await ZooKeeperFixture.ConnectAsync(server.ConnectString);
+        await using var host = new RunnerTestHost(client);
+        var name = host.ContainerName("patient");
+        await host.WriteAsync(name, host.Elasticsearch(name, FreePorts.Next()));
+
+        // Nobody but "other" may create under /cloud/runners: registering fails with NoAuth.
+        await client.CreateAsync(CloudPaths.Runners, [], CreateMode.Persistent, [Acl.Digest("other", "secret", Permissions.All), new Acl(Permissions.Read, "world", "anyone")]);
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, server.ConnectString);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        (await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None)).Should().BeNull("registration is refused for now");
+
+        await client.DeleteAsync(CloudPaths.Runners);
+
+        await Eventually.AssertAsync(async () => await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is not null, Converge, "the runner to register once it may");
+        await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
     }
 }
