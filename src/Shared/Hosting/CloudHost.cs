@@ -50,7 +50,7 @@ public static partial class CloudHost
     /// Maps the health endpoint and runs the role until SIGTERM. A role that cannot start (invalid
     /// options, say) logs why and exits non-zero instead of aborting with an unhandled exception.
     /// </summary>
-    /// <returns>The process exit code: 0 after a clean stop, 2 for invalid configuration, 1 otherwise.</returns>
+    /// <returns>The process exit code: 0 after a clean stop, 2 for invalid configuration, 1 when the role or one of its loops failed.</returns>
     public static async Task<int> RunAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -58,8 +58,19 @@ public static partial class CloudHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CloudHost));
         try
         {
+            // Resolved before running: RunAsync disposes the services when the host stops.
+            var loops = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             await app.RunAsync();
-            return 0;
+
+            // A background loop that died stops the host quietly; say so in the exit code, so the
+            // service manager restarts the role instead of taking it for a clean stop.
+            var faulted = loops.Select(s => s.ExecuteTask?.Exception).OfType<AggregateException>().ToList();
+            foreach (var fault in faulted)
+            {
+                LogCrashed(logger, fault.InnerException ?? fault);
+            }
+
+            return faulted.Count == 0 ? 0 : 1;
         }
         catch (OptionsValidationException ex)
         {

@@ -1,0 +1,50 @@
+using Cloud.Shared.Hosting;
+using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace Cloud.Shared.Tests.Hosting;
+
+public sealed class CloudHostTests
+{
+    [Fact]
+    public async Task RunAsync_BackgroundLoopFails_ExitsWithCode1()
+    {
+        var builder = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner);
+        builder.Services.AddHostedService<FailingLoop>();
+
+        var exitCode = await CloudHost.RunAsync(builder.Build()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        exitCode.Should().Be(1, "a role whose loop died must not look like a clean stop to its service manager");
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedOnRequest_ExitsWithCode0()
+    {
+        var builder = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner);
+        builder.Services.AddHostedService<StoppingLoop>();
+
+        var exitCode = await CloudHost.RunAsync(builder.Build()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        exitCode.Should().Be(0);
+    }
+
+    private sealed class FailingLoop : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("loop failed");
+        }
+    }
+
+    private sealed class StoppingLoop(IHostApplicationLifetime lifetime) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            lifetime.StopApplication();
+        }
+    }
+}
