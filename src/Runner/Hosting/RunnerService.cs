@@ -77,7 +77,7 @@ internal sealed partial class RunnerService(
     {
         var client = await connection.GetClientAsync(stoppingToken);
         await using var registration = await registrar.RegisterAsync(client, stoppingToken);
-        await using var cache = new ChildrenCache(client, CloudPaths.ContainersOf(_options.HostId), loggerFactory.CreateLogger<ChildrenCache>());
+        await using var cache = new ChildrenCache(client, CloudPaths.ContainersOf(_options.HostId), loggerFactory.CreateLogger<ChildrenCache>(), createIfMissing: false);
         client.ConnectionStateChanged += OnConnectionStateChanged;
         try
         {

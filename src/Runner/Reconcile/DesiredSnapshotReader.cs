@@ -30,6 +30,8 @@ internal sealed class DesiredSnapshotReader(IOptions<RunnerOptions> options)
         }
 
         _parsed = parsed.ToImmutable();
-        return new DesiredSnapshot(containers.ToImmutable(), snapshot.Version, snapshot.IsConnected);
+        // A host without a definitions node is not a host whose definitions were all deleted: a wiped or
+        // wrong ZooKeeper (connect string, chroot) must not stop every container on the host.
+        return new DesiredSnapshot(containers.ToImmutable(), snapshot.Version, snapshot.IsConnected && snapshot.PathExists);
     }
 }

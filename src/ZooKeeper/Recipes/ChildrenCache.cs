@@ -24,10 +24,16 @@ public sealed partial class ChildrenCache : IAsyncDisposable
     private readonly Watcher _dataWatcher;
     private ChildrenSnapshot _current = ChildrenSnapshot.Empty;
     private Task _loop = Task.CompletedTask;
+    private readonly bool _createIfMissing;
     private bool _resyncPending;
 
-    public ChildrenCache(ZooKeeperClient client, string path, ILogger? logger = null)
+    /// <param name="createIfMissing">
+    /// Create <paramref name="path"/> when it is missing (default). Without it, a missing path is published
+    /// as <see cref="ChildrenSnapshot.PathExists"/> = false and watched until it appears.
+    /// </param>
+    public ChildrenCache(ZooKeeperClient client, string path, ILogger? logger = null, bool createIfMissing = true)
     {
+        _createIfMissing = createIfMissing;
         ArgumentNullException.ThrowIfNull(client);
         PathValidator.Validate(path);
         _client = client;
@@ -44,7 +50,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
     /// <summary>Raised on the cache loop after every snapshot that added, updated or removed children.</summary>
     public event Action<ChildrenChange>? Changed;
 
-    /// <summary>Creates the path if missing and loads every child before returning.</summary>
+    /// <summary>Creates the path if missing (unless told not to) and loads every child before returning.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         _client.ConnectionStateChanged += OnConnectionStateChanged;
@@ -136,7 +142,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
         {
             _work.Writer.TryWrite(CacheWork.Children);
         }
-        else if (watchedEvent.Type == EventType.NodeDeleted)
+        else if (watchedEvent.Type is EventType.NodeDeleted or EventType.NodeCreated)
         {
             _work.Writer.TryWrite(CacheWork.Resync);
         }
@@ -171,7 +177,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
                 {
                     // Level-based recovery: whatever failed, re-read everything once connected again.
                     LogResyncScheduled(_logger, Path, ex.Message);
-                    Publish(Current.Children, isConnected: false);
+                    Publish(Current.Children, isConnected: false, pathExists: Current.PathExists);
                     _resyncPending = true;
                     if (_client.State == ConnectionState.Connected)
                     {
@@ -191,7 +197,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
         switch (work.Kind)
         {
             case CacheWorkKind.Disconnected:
-                Publish(Current.Children, isConnected: false);
+                Publish(Current.Children, isConnected: false, pathExists: Current.PathExists);
                 _resyncPending = true;
                 break;
             case CacheWorkKind.Resync:
@@ -210,8 +216,22 @@ public sealed partial class ChildrenCache : IAsyncDisposable
 
     private async Task ResyncAsync(CancellationToken cancellationToken)
     {
-        await _client.CreateRecursiveAsync(Path, null, cancellationToken).ConfigureAwait(false);
-        var listing = await _client.GetChildrenAsync(Path, _childrenWatcher, cancellationToken).ConfigureAwait(false);
+        if (_createIfMissing)
+        {
+            await _client.CreateRecursiveAsync(Path, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        ChildrenResult listing;
+        try
+        {
+            listing = await _client.GetChildrenAsync(Path, _childrenWatcher, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NoNodeException) when (!_createIfMissing)
+        {
+            await PublishMissingPathAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var reads = listing.Children.Select(name => ReadChildAsync(name, cancellationToken)).ToArray();
         var children = await Task.WhenAll(reads).ConfigureAwait(false);
         var builder = ImmutableDictionary.CreateBuilder<string, ChildData>(StringComparer.Ordinal);
@@ -228,9 +248,35 @@ public sealed partial class ChildrenCache : IAsyncDisposable
         LogSynced(_logger, Path, builder.Count);
     }
 
+    /// <summary>Publishes "no such path" and watches for it to be created (which triggers a resync).</summary>
+    private async Task PublishMissingPathAsync(CancellationToken cancellationToken)
+    {
+        if (await _client.ExistsAsync(Path, _childrenWatcher, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            // Created between the two reads: read it properly.
+            _work.Writer.TryWrite(CacheWork.Resync);
+            return;
+        }
+
+        _resyncPending = false;
+        Publish(ImmutableDictionary<string, ChildData>.Empty.WithComparers(StringComparer.Ordinal), isConnected: _client.State == ConnectionState.Connected, pathExists: false);
+        LogPathMissing(_logger, Path);
+    }
+
     private async Task RefreshChildrenAsync(CancellationToken cancellationToken)
     {
-        var listing = await _client.GetChildrenAsync(Path, _childrenWatcher, cancellationToken).ConfigureAwait(false);
+        ChildrenResult listing;
+        try
+        {
+            listing = await _client.GetChildrenAsync(Path, _childrenWatcher, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NoNodeException)
+        {
+            // The path itself went away: start over from the top.
+            await ResyncAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var current = Current.Children;
         var names = listing.Children.ToHashSet(StringComparer.Ordinal);
         var added = await Task.WhenAll(listing.Children.Where(n => !current.ContainsKey(n)).Select(n => ReadChildAsync(n, cancellationToken))).ConfigureAwait(false);
@@ -266,21 +312,22 @@ public sealed partial class ChildrenCache : IAsyncDisposable
         }
     }
 
-    private void Publish(ImmutableDictionary<string, ChildData> children, bool isConnected)
+    private void Publish(ImmutableDictionary<string, ChildData> children, bool isConnected, bool pathExists = true)
     {
         var previous = Current;
-        if (ReferenceEquals(children, previous.Children) && isConnected == previous.IsConnected)
+        var sameState = isConnected == previous.IsConnected && pathExists == previous.PathExists;
+        if (ReferenceEquals(children, previous.Children) && sameState)
         {
             return;
         }
 
         var change = ChildrenDiff.Compute(previous.Children, children, previous);
-        if (change.IsEmpty && isConnected == previous.IsConnected)
+        if (change.IsEmpty && sameState)
         {
             return;
         }
 
-        var snapshot = new ChildrenSnapshot(children, previous.Version + 1, isConnected);
+        var snapshot = new ChildrenSnapshot(children, previous.Version + 1, isConnected, pathExists);
         lock (_lock)
         {
             Volatile.Write(ref _current, snapshot);
@@ -303,6 +350,9 @@ public sealed partial class ChildrenCache : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache of {Path}: the path does not exist; watching for it")]
+    private static partial void LogPathMissing(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cache of {Path} synced: {Count} children")]
     private static partial void LogSynced(ILogger logger, string path, int count);

@@ -85,4 +85,36 @@ public sealed class CoordinationOutageTests(ZooKeeperFixture shared)
         await Eventually.AssertAsync(async () => await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is not null, Converge, "the runner to register once it may");
         await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
     }
+
+    [Fact]
+    public async Task Start_AgainstZooKeeperWithoutThisHost_KeepsContainersUntilItsDefinitionsNodeExists()
+    {
+        _ = shared;
+        await using var server = await ZooKeeperServer.StartAsync();
+        await using var client = await ZooKeeperFixture.ConnectAsync(server.ConnectString);
+        await using var host = new RunnerTestHost(client);
+        var name = host.ContainerName("kept");
+        await host.WriteAsync(name, host.Elasticsearch(name, FreePorts.Next()));
+        string containerId;
+        await using (await RunnerHost.StartAsync(host.HostId, host.DataRoot, server.ConnectString))
+        {
+            containerId = (await host.WaitForStateAsync(name, ContainerStates.Running, Converge)).ContainerId!;
+        }
+
+        // The runner comes back pointed at a ZooKeeper that knows nothing of its host (wiped, or the wrong one).
+        await using var empty = await ZooKeeperServer.StartAsync();
+        await using var emptyClient = await ZooKeeperFixture.ConnectAsync(empty.ConnectString);
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, empty.ConnectString);
+        await Eventually.AssertAsync(async () => await emptyClient.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is not null, Converge, "the runner to register");
+        await Eventually.AssertAsync(() => Task.FromResult(runner.Service.LastPass is not null), Converge, "a reconcile pass");
+        var passes = runner.Service.LastPass;
+        await Eventually.AssertAsync(() => Task.FromResult(!ReferenceEquals(runner.Service.LastPass, passes)), Converge, "another pass");
+
+        (await RunnerTestHost.DockerInspectAsync(name, "{{.State.Status}} {{.Id}}")).Should().Be($"running {containerId}", "a missing definitions node is not an order to remove everything");
+        (await emptyClient.ExistsAsync(CloudPaths.ContainersOf(host.HostId), null, CancellationToken.None)).Should().BeNull("the runner never creates its own definitions node");
+
+        // An existing but empty definitions node is an order: the host should run nothing.
+        await emptyClient.CreateRecursiveAsync(CloudPaths.ContainersOf(host.HostId), null, CancellationToken.None);
+        await Eventually.AssertAsync(async () => (await host.DockerContainersAsync()).Count == 0, Converge, "the container to be removed");
+    }
 }

@@ -40,6 +40,32 @@ public sealed class ChildrenCacheTests(ZooKeeperServerFixture zk)
     }
 
     [Fact]
+    public async Task StartAsync_MissingPathNotToBeCreated_ReportedMissingUntilCreatedAndAgainWhenDeleted()
+    {
+        await using var client = await zk.ConnectAsync();
+        await using var writer = await zk.ConnectAsync();
+        var root = ZooKeeperServerFixture.UniqueRoot() + "/host";
+        await using var cache = new ChildrenCache(client, root, createIfMissing: false);
+
+        await cache.StartAsync();
+
+        (await client.ExistsAsync(root)).Should().BeNull("the cache was told not to create its path");
+        cache.Current.PathExists.Should().BeFalse();
+        cache.Current.IsConnected.Should().BeTrue();
+
+        await writer.CreateRecursiveAsync(root + "/a", [1]);
+        (await Eventually.TrueAsync(() => cache.Current.PathExists && cache.Current.Children.ContainsKey("a"), Wait)).Should().BeTrue();
+
+        await writer.DeleteAsync(root + "/a");
+        await writer.DeleteAsync(root);
+        (await Eventually.TrueAsync(() => !cache.Current.PathExists, Wait)).Should().BeTrue("a deleted path is reported as missing, not as empty");
+        cache.Current.Children.Should().BeEmpty();
+
+        await writer.CreateAsync(root, []);
+        (await Eventually.TrueAsync(() => cache.Current.PathExists, Wait)).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Changes_AddUpdateRemove_ReflectedAndReported()
     {
         await using var client = await zk.ConnectAsync();
