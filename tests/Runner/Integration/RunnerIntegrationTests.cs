@@ -39,6 +39,12 @@ public sealed class RunnerIntegrationTests(ZooKeeperFixture zk)
         observation.StartedAt.Should().NotBeNull();
         observation.ContainerId.Should().NotBeNullOrEmpty();
         observation.Error.Should().BeNull();
+        var raw = await zk.Client.GetDataAsync(CloudPaths.InspectedContainer(host.HostId, name), null, CancellationToken.None);
+        using (var published = System.Text.Json.JsonDocument.Parse(raw.Data))
+        {
+            published.RootElement.EnumerateObject().Select(p => p.Name).Should().Contain(
+                ["state", "health", "started_at", "exit_code", "restart_count", "definition_hash", "error"], "the inspect record's contract keys are always present");
+        }
         var inspected = await RunnerTestHost.DockerInspectAsync(name,
             "{{index .Config.Labels \"cloud.runner.host\"}}|{{index .Config.Labels \"cloud.runner.definition-hash\"}}|{{index .Config.Labels \"cloud.test\"}}|{{.HostConfig.Memory}}|{{.HostConfig.CpuShares}}|{{.Config.StopSignal}}|{{.Config.StopTimeout}}|{{.HostConfig.RestartPolicy.Name}}|{{range .Mounts}}{{.Source}}{{end}}");
         inspected.Should().Be($"{host.HostId}|{observation.DefinitionHash}|runner|{256L * 1024 * 1024}|256|SIGTERM|2|unless-stopped|{host.DataRoot}/{name}/data");
