@@ -60,6 +60,27 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         }
     }
 
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Images.InspectImageAsync(image, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap(ex, $"inspect image {image}");
+        }
+    }
+
     public async Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
     {
         try

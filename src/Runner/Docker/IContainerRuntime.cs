@@ -16,6 +16,9 @@ internal interface IContainerRuntime
     /// <summary>The container of that name or id, whoever owns it; null when there is none.</summary>
     Task<RuntimeContainerState?> InspectAsync(string nameOrId, CancellationToken cancellationToken);
 
+    /// <summary>Whether the image is present on this host (nothing can be pulled: no registry is assumed).</summary>
+    Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken);
+
     /// <summary>Creates (does not start) a container; returns its id.</summary>
     /// <exception cref="ContainerNameConflictException">A container of that name exists.</exception>
     Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken);

@@ -38,6 +38,12 @@ internal sealed partial class ContainerActionApplier(
                 case ContainerActionKind.Create:
                     return await CreateAndStartAsync(action.Desired!, cancellationToken);
                 case ContainerActionKind.Recreate:
+                    // Stopping the running node for a definition that cannot start would leave nothing running.
+                    if (await MissingImageAsync(action.Desired!, cancellationToken) is { } missing)
+                    {
+                        return new ActionOutcome(action.Name, hash, missing + "; the container of the previous definition keeps running");
+                    }
+
                     await StopAndRemoveAsync(action.Observed!, cancellationToken);
                     return await CreateAndStartAsync(action.Desired!, cancellationToken);
                 case ContainerActionKind.Remove:
@@ -68,6 +74,11 @@ internal sealed partial class ContainerActionApplier(
             return new ActionOutcome(action.Name, hash, $"could not prepare bind sources: {ex.Message}");
         }
     }
+
+    private async Task<string?> MissingImageAsync(DesiredContainer desired, CancellationToken cancellationToken) =>
+        desired.Spec is { } spec && !await runtime.ImageExistsAsync(spec.Image, cancellationToken)
+            ? $"image {spec.Image} is not present on this host"
+            : null;
 
     private async Task StopAndRemoveAsync(RuntimeContainerState container, CancellationToken cancellationToken)
     {

@@ -84,6 +84,24 @@ public sealed class RunnerIntegrationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task Reconcile_DefinitionChangedToMissingImage_RunningContainerKeptAndErrorPublished()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var name = host.ContainerName("es-1");
+        var port = FreePorts.Next();
+        await host.WriteAsync(name, host.Elasticsearch(name, port));
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+        var before = await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
+
+        await host.WriteAsync(name, host.Elasticsearch(name, port) with { Image = "cloud/elasticsearch:0.0.0-not-built" });
+        var after = await host.WaitForStateAsync(name, ContainerStates.Running, Converge, o => o.Error is not null);
+
+        after.Error.Should().Contain("cloud/elasticsearch:0.0.0-not-built is not present on this host");
+        after.ContainerId.Should().Be(before.ContainerId, "stopping a node for a definition that cannot start would leave nothing running");
+        (await RunnerTestHost.DockerInspectAsync(name, "{{.State.Status}} {{.Id}}")).Should().Be($"running {before.ContainerId}");
+    }
+
+    [Fact]
     public async Task Reconcile_DefinitionDeleted_ContainerStoppedRemovedAndInspectDeleted()
     {
         await using var host = new RunnerTestHost(zk.Client);

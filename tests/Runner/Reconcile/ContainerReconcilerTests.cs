@@ -76,6 +76,8 @@ public sealed class ContainerReconcilerTests
         public Task<RuntimeContainerState?> InspectAsync(string nameOrId, CancellationToken cancellationToken) =>
             Task.FromResult(Containers.Values.FirstOrDefault(c => c.Name == nameOrId || c.Id == nameOrId));
 
+        public Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken) => Task.FromResult(true);
+
         public Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
         {
             Calls.Add("create " + request.Name);
