@@ -6,8 +6,9 @@ namespace Cloud.Allocator.Capacity;
 /// <summary>
 /// Exact memory accounting (pure). Assignments that already have a container definition are
 /// charged first, then the rest, each group oldest first (by creation zxid), so a new assignment
-/// can never push out one that runs. An assignment that would over-commit is refused and says why;
-/// a running one whose resize does not fit keeps the size it runs with.
+/// can never push out one that runs. A new assignment that would over-commit is refused and says why;
+/// a running one is never refused: when its resize (or, after the capacity shrank, its current size)
+/// does not fit it keeps the size it runs with, and the plan shows the over-commit.
 /// </summary>
 internal static class CapacityPlanner
 {
@@ -33,11 +34,14 @@ internal static class CapacityPlanner
             {
                 decision = new CapacityDecision(request.InstanceId, CapacityVerdict.Accepted, request.MemoryMb);
             }
-            else if (request.InForceMemoryMb is { } inForce && inForce > 0 && inForce <= free)
+            else if (request.InForceMemoryMb is { } inForce && inForce > 0)
             {
-                decision = new CapacityDecision(request.InstanceId, CapacityVerdict.KeptInForce, inForce,
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"resize refused: needs {request.MemoryMb} MB but only {free} MB of {totalMb} MB are free; keeps running with {inForce} MB"));
+                // A running instance is never stopped for capacity: a resize that does not fit is not
+                // applied, and a host whose capacity shrank below what runs reports itself over-committed.
+                var reason = inForce <= free
+                    ? $"resize refused: needs {request.MemoryMb} MB but only {free} MB of {totalMb} MB are free; keeps running with {inForce} MB"
+                    : $"over capacity: needs {request.MemoryMb} MB but only {Math.Max(0, free)} MB of {totalMb} MB are free; keeps running with {inForce} MB until it is moved";
+                decision = new CapacityDecision(request.InstanceId, CapacityVerdict.KeptInForce, inForce, string.Create(CultureInfo.InvariantCulture, $"{reason}"));
             }
             else
             {
