@@ -33,6 +33,7 @@ public sealed class CoordinationOutageTests(ZooKeeperFixture shared)
             before[name] = await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
         }
 
+        var ownerBefore = (await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None))!.EphemeralOwner;
         await server.StopAsync();
         var outage = TimeSpan.FromSeconds(RunnerHost.SessionTimeoutSeconds * 3);
         var end = DateTime.UtcNow + outage;
@@ -47,7 +48,10 @@ public sealed class CoordinationOutageTests(ZooKeeperFixture shared)
         }
 
         await server.StartAgainAsync();
-        await Eventually.AssertAsync(async () => await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is not null, Converge, "the runner to register again");
+        await Eventually.AssertAsync(
+            async () => await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None) is { } stat && stat.EphemeralOwner != ownerBefore,
+            Converge,
+            "the runner to register again in a new session (the old one expired)");
 
         // After reconnecting the runner acts again (a new definition is created), and what ran before is untouched.
         var late = host.ContainerName("late");
