@@ -85,7 +85,7 @@ internal sealed partial class RunnerService(
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var loops = new[]
             {
-                FollowDefinitionsAsync(cache, failed.Token),
+                FollowDefinitionsAsync(client, cache, failed.Token),
                 FollowEngineAsync(failed.Token),
                 ReconcileLoopAsync(client, failed.Token),
             };
@@ -112,11 +112,14 @@ internal sealed partial class RunnerService(
         }
     }
 
-    private async Task FollowDefinitionsAsync(ChildrenCache cache, CancellationToken cancellationToken)
+    private async Task FollowDefinitionsAsync(ZooKeeperClient client, ChildrenCache cache, CancellationToken cancellationToken)
     {
         await foreach (var snapshot in cache.WatchAsync(cancellationToken))
         {
             var desired = reader.Read(snapshot);
+
+            // A snapshot queued before the connection dropped must not make the definitions authoritative again.
+            desired = desired with { IsAuthoritative = desired.IsAuthoritative && client.State == ConnectionState.Connected };
             Volatile.Write(ref _desired, desired);
             LogDefinitions(desired.Containers.Count, desired.Version, desired.IsAuthoritative);
             Wake();
