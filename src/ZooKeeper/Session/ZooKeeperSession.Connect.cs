@@ -65,6 +65,11 @@ internal sealed partial class ZooKeeperSession
         _negotiatedTimeout = TimeSpan.FromMilliseconds(response.TimeoutMs);
         Volatile.Write(ref _credentials, new SessionCredentials(response.SessionId, response.Password));
         var connection = new Connection(socket, stream, reader, this, _negotiatedTimeout, _time, _logger) { Host = host };
+
+        // The ping and read-timeout loops do not run yet: bound the restore so a link that freezes
+        // right after the handshake cannot block the session forever.
+        using var restoreTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        restoreTimeout.CancelAfter(_negotiatedTimeout * 2 / 3);
         try
         {
             List<(string Scheme, byte[] Auth)> auths;
@@ -78,7 +83,7 @@ internal sealed partial class ZooKeeperSession
                 var (buffer, length) = BuildAuthFrame(scheme, auth);
                 try
                 {
-                    await connection.WriteDirectAsync(buffer, length, expectAuthReply: true, cancellationToken).ConfigureAwait(false);
+                    await connection.WriteDirectAsync(buffer, length, expectAuthReply: true, restoreTimeout.Token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -88,8 +93,13 @@ internal sealed partial class ZooKeeperSession
 
             if (!isNew)
             {
-                await RestoreWatchesAsync(connection, cancellationToken).ConfigureAwait(false);
+                await RestoreWatchesAsync(connection, restoreTimeout.Token).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"{host} did not take the session's auth and watches within {(_negotiatedTimeout * 2 / 3).TotalSeconds:F1} s", ex);
         }
         catch
         {
