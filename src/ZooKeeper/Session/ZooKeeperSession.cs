@@ -287,7 +287,7 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
                 continue;
             }
 
-            failures = 0;
+            var connectedAt = _time.GetTimestamp();
             Exception? failure;
             await using (connection.ConfigureAwait(false))
             {
@@ -312,6 +312,18 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
             }
 
             SetState(ConnectionState.Disconnected, _credentials.SessionId, false);
+
+            // A server that accepts the session and then drops it at once must not be hammered: only a
+            // connection that lived a ping interval counts as a success that resets the backoff.
+            if (_time.GetElapsedTime(connectedAt) < _negotiatedTimeout / 3)
+            {
+                failures++;
+                await DelayAsync(failures, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            else
+            {
+                failures = 0;
+            }
         }
     }
 
