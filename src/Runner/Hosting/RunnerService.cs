@@ -87,7 +87,7 @@ internal sealed partial class RunnerService(
             {
                 FollowDefinitionsAsync(client, cache, failed.Token),
                 FollowEngineAsync(failed.Token),
-                ReconcileLoopAsync(client, failed.Token),
+                ReconcileLoopAsync(client, registration, failed.Token),
             };
             var first = await Task.WhenAny(loops);
             await failed.CancelAsync();
@@ -150,12 +150,20 @@ internal sealed partial class RunnerService(
         }
     }
 
-    private async Task ReconcileLoopAsync(ZooKeeperClient client, CancellationToken cancellationToken)
+    private async Task ReconcileLoopAsync(ZooKeeperClient client, EphemeralRegistration registration, CancellationToken cancellationToken)
     {
         for (var failures = 0; ;)
         {
             var wait = _options.ResyncInterval;
             var desired = Volatile.Read(ref _desired);
+
+            // The liveness node is this runner's lease on the host: while another session holds it (a
+            // second runner with the same host id, or our own previous, not yet expired session) we only watch.
+            if (desired.IsAuthoritative && !registration.IsRegistered)
+            {
+                LogNotHoldingHost(_options.HostId);
+                desired = desired with { IsAuthoritative = false };
+            }
             var pass = Interlocked.Increment(ref _passes);
             using (_logger.BeginScope(new Dictionary<string, object> { ["HostId"] = _options.HostId, ["Pass"] = pass, ["DesiredVersion"] = desired.Version }))
             {
@@ -229,6 +237,9 @@ internal sealed partial class RunnerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost ZooKeeper while following the definitions: {Reason}; starting over in {DelayMs:0} ms")]
     private partial void LogFollowFailed(string reason, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another session holds /cloud/runners/{HostId}: not acting until it is ours")]
+    private partial void LogNotHoldingHost(string hostId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile pass failed: {Reason}; retrying")]
     private partial void LogPassFailed(string reason);

@@ -121,4 +121,28 @@ public sealed class CoordinationOutageTests(ZooKeeperFixture shared)
         await emptyClient.CreateRecursiveAsync(CloudPaths.ContainersOf(host.HostId), null, CancellationToken.None);
         await Eventually.AssertAsync(async () => (await host.DockerContainersAsync()).Count == 0, Converge, "the container to be removed");
     }
+
+    [Fact]
+    public async Task Start_HostHeldByAnotherSession_ActsOnlyOnceItHoldsTheHost()
+    {
+        _ = shared;
+        await using var server = await ZooKeeperServer.StartAsync();
+        await using var client = await ZooKeeperFixture.ConnectAsync(server.ConnectString);
+        await using var host = new RunnerTestHost(client);
+        var name = host.ContainerName("leased");
+        await host.WriteAsync(name, host.Elasticsearch(name, FreePorts.Next()));
+        await using var other = await ZooKeeperFixture.ConnectAsync(server.ConnectString);
+        await other.CreateRecursiveAsync(CloudPaths.Runners, null, CancellationToken.None);
+        await other.CreateAsync(CloudPaths.Runner(host.HostId), [], CreateMode.Ephemeral, null, CancellationToken.None);
+
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, server.ConnectString);
+        await Eventually.AssertAsync(() => Task.FromResult(runner.Service.LastPass is not null), Converge, "a reconcile pass");
+        var first = runner.Service.LastPass;
+        await Eventually.AssertAsync(() => Task.FromResult(!ReferenceEquals(runner.Service.LastPass, first)), Converge, "another pass");
+        (await host.DockerContainersAsync()).Should().BeEmpty("another runner holds this host");
+
+        await other.DisposeAsync();
+
+        await host.WaitForStateAsync(name, ContainerStates.Running, Converge);
+    }
 }
