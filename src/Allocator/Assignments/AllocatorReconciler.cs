@@ -196,8 +196,17 @@ internal sealed partial class AllocatorReconciler(
         var hash = ContainerSpecJson.Hash(spec);
         if (existing is null)
         {
-            await ZooKeeperNodes.CreateAsync(client, path, ContainerSpecJson.Serialize(spec), CreateMode.Persistent, cancellationToken);
-            LogDefinitionWritten(name, instanceId, hash, "created");
+            try
+            {
+                await ZooKeeperNodes.CreateAsync(client, path, ContainerSpecJson.Serialize(spec), CreateMode.Persistent, cancellationToken);
+                LogDefinitionWritten(name, instanceId, hash, "created");
+            }
+            catch (NodeExistsException)
+            {
+                // Unreadable, or written by someone else: never overwritten, and it must not hold up the
+                // other instances of this pass.
+                LogDefinitionBlocked(name, instanceId);
+            }
         }
         else if (ContainerSpecJson.Hash(existing.Spec) != hash)
         {
@@ -299,6 +308,9 @@ internal sealed partial class AllocatorReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No free ports left in {Range} for {InstanceId}")]
     private partial void LogPortsExhausted(string instanceId, string range);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Definition {Name} for {InstanceId} already exists but is not one of ours (or is unreadable); leaving it alone")]
+    private partial void LogDefinitionBlocked(string name, string instanceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "unicast_hosts.txt of {InstanceId} now lists {Count} other instances")]
     private partial void LogUnicastHosts(string instanceId, int count);

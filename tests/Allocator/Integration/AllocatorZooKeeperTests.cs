@@ -247,4 +247,19 @@ public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelp
 
         ports.Item2.Should().Be(ports.Item1, "host ports are per machine: allocators on other machines do not take each other's ports");
     }
+
+    [Fact]
+    public async Task Assignment_DefinitionNodeHeldByGarbage_LeftAloneAndOtherInstancesStillDefined()
+    {
+        await using var bed = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
+        await bed.Observer.CreateRecursiveAsync(bed.DefinitionPath("instance-0"), "not json"u8.ToArray(), CancellationToken.None);
+        await bed.StartAllocatorAsync();
+
+        await bed.AssignAsync(AllocatorTestBed.Assignment(bed.ClusterId, "instance-0"));
+        await bed.AssignAsync(AllocatorTestBed.Assignment(bed.ClusterId, "instance-1"));
+
+        var (spec, _) = await AllocatorTestBed.EventuallyAsync(() => bed.DefinitionAsync("instance-1"), "the other instance's definition");
+        spec.Image.Should().Be("cloud/elasticsearch:8.15.0");
+        (await bed.Observer.GetDataAsync(bed.DefinitionPath("instance-0"), null, CancellationToken.None)).Data.Should().Equal("not json"u8.ToArray(), "a definition that is not ours is never overwritten");
+    }
 }
