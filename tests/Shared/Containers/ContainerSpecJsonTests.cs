@@ -69,6 +69,14 @@ public sealed class ContainerSpecJsonTests
     }
 
     [Fact]
+    public void Hash_GoldenDefinition_NeverChanges()
+    {
+        // Runners compare this hash with the label on every running container: if the hash function (or
+        // the model it serializes) changed, every container of the fleet would be recreated at once.
+        ContainerSpecJson.Hash(ContainerSpecJson.Deserialize(Encoding.UTF8.GetBytes(DockerShaped))).Should().Be("fe50d421f60a7734");
+    }
+
+    [Fact]
     public void Hash_AnyContentChange_Differs()
     {
         var spec = ContainerSpecJson.Deserialize(Encoding.UTF8.GetBytes(DockerShaped));
