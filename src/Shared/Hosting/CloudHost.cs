@@ -72,12 +72,17 @@ public static partial class CloudHost
 
             return faulted.Count == 0 ? 0 : 1;
         }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop (SIGTERM) while still starting: a clean stop all the same.
+            return 0;
+        }
         catch (OptionsValidationException ex)
         {
             LogInvalidConfiguration(logger, ex, ex.Message);
             return 2;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogCrashed(logger, ex);
             return 1;

@@ -30,6 +30,26 @@ public sealed class CloudHostTests
         exitCode.Should().Be(0);
     }
 
+    [Fact]
+    public async Task RunAsync_StoppedWhileStarting_ExitsWithCode0()
+    {
+        var builder = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner);
+        builder.Services.AddHostedService<StopAtOnceLoop>();
+
+        var exitCode = await CloudHost.RunAsync(builder.Build()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        exitCode.Should().Be(0, "SIGTERM during start-up is a clean stop, not a crash");
+    }
+
+    private sealed class StopAtOnceLoop(IHostApplicationLifetime lifetime) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        }
+    }
+
     private sealed class FailingLoop : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -41,10 +61,10 @@ public sealed class CloudHostTests
 
     private sealed class StoppingLoop(IHostApplicationLifetime lifetime) : BackgroundService
     {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        protected override Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            await Task.Yield();
-            lifetime.StopApplication();
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+            return Task.CompletedTask;
         }
     }
 }
