@@ -23,9 +23,27 @@ public sealed partial class ExternalProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Output => [.. _output];
 
+    // Runs the command with a watchdog on our end of its stdin pipe: when the test process dies
+    // (even by SIGKILL) the pipe closes, the watchdog sees end-of-file and kills the command, so no
+    // server outlives the test run. SIGTERM is passed on; the command's own exit code is passed back.
+    private const string Watchdog = """
+        "$@" </dev/null &
+        child=$!
+        trap 'kill -TERM "$child" 2>/dev/null' TERM
+        { cat >/dev/null; kill -KILL "$child" 2>/dev/null; } <&0 >/dev/null 2>&1 &
+        watcher=$!
+        while :; do
+          wait "$child"
+          status=$?
+          kill -0 "$child" 2>/dev/null || break
+        done
+        kill "$watcher" 2>/dev/null
+        exit $status
+        """;
+
     public static ExternalProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(fileName)
+        var info = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -33,6 +51,10 @@ public sealed partial class ExternalProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(Watchdog);
+        info.ArgumentList.Add("watchdog");
+        info.ArgumentList.Add(fileName);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -37,7 +37,16 @@ public sealed class ZooKeeperServer : IAsyncDisposable
     public static async Task<ZooKeeperServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var server = Create(FreePorts.Next(), myId: null, quorum: null);
-        await server.StartAgainAsync(cancellationToken);
+        try
+        {
+            await server.StartAgainAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
