@@ -76,7 +76,19 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
         return connected.WaitAsync(cancellationToken);
     }
 
-    public int NextXid() => Interlocked.Increment(ref _xid);
+    /// <summary>The next request id: always positive (negative xids are reserved for pings, auth, watches).</summary>
+    public int NextXid()
+    {
+        var xid = Interlocked.Increment(ref _xid);
+        if (xid > 0)
+        {
+            return xid;
+        }
+
+        // Wrapped past int.MaxValue: start again at 1 (only the send loop asks, so no one races this).
+        Interlocked.CompareExchange(ref _xid, 1, xid);
+        return 1;
+    }
 
     public void OnZxid(long zxid)
     {
