@@ -35,8 +35,10 @@ public sealed class EnsembleTests(ZooKeeperEnsembleFixture fixture) : IClassFixt
         var reads = ReadLoopAsync(reader, root + "/items", stop.Token);
         await Task.Delay(500);
         await victim.StopAsync();
+        var seenAtKill = cache.Current.Children.Count;
         await RetryAsync(() => writer.SetDataAsync(root + "/flag", [1]));
-        await Task.Delay(1500);
+        (await Eventually.TrueAsync(() => cache.Current.IsConnected && cache.Current.Children.Count >= seenAtKill + 10, Wait))
+            .Should().BeTrue("writes go on, and the reader's cache keeps seeing them, after its server was killed");
         await stop.CancelAsync();
         var written = await writes;
         var readCount = await reads;
