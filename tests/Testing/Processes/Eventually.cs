@@ -33,4 +33,23 @@ public static class Eventually
 
     public static Task AssertAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null) =>
         GetAsync<object>(async () => await condition() ? true : null, timeout, what, interval);
+
+    /// <summary>Polls a condition until it holds or the timeout passes; returns whether it held (for assertions with a reason).</summary>
+    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return await condition();
+    }
+
+    public static Task<bool> TrueAsync(Func<bool> condition, TimeSpan timeout) => TrueAsync(() => Task.FromResult(condition()), timeout);
 }
