@@ -14,10 +14,16 @@ namespace Cloud.Runner.Docker;
 internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
 {
     private readonly DockerClient _client;
+    private readonly TimeSpan _callTimeout;
 
     public DockerContainerRuntime(IOptions<RunnerOptions> options)
     {
         var value = options.Value;
+        _callTimeout = value.DockerCallTimeout;
+
+        // The client-wide timeout only bounds graceful stops (the container's own grace period);
+        // every other call has the much shorter DockerCallTimeout, so a wedged engine fails a pass
+        // instead of stalling it.
         _client = new DockerClientBuilder()
             .WithEndpoint(new Uri(value.DockerEndpoint))
             .WithApiVersion(System.Version.Parse(value.DockerApiVersion))
@@ -27,32 +33,38 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
 
     public async Task<RuntimeInfo> GetInfoAsync(CancellationToken cancellationToken)
     {
-        var version = await CallAsync(() => _client.System.GetVersionAsync(cancellationToken), "read the engine version");
-        var info = await CallAsync(() => _client.System.GetSystemInfoAsync(cancellationToken), "read the engine info");
+        var version = await CallAsync(token => _client.System.GetVersionAsync(token), "read the engine version", cancellationToken);
+        var info = await CallAsync(token => _client.System.GetSystemInfoAsync(token), "read the engine info", cancellationToken);
         return new RuntimeInfo(version.Version, version.APIVersion, info.OperatingSystem, info.KernelVersion, (int)info.NCPU, info.MemTotal);
     }
 
     public async Task<ImmutableArray<RuntimeContainerState>> ListOwnedAsync(string ownerHostId, CancellationToken cancellationToken)
     {
         var listed = await CallAsync(
-            () => _client.Containers.ListContainersAsync(
+            token => _client.Containers.ListContainersAsync(
                 new ContainersListParameters { All = true, Filters = LabelFilter(ownerHostId) },
-                cancellationToken),
-            "list containers");
+                token),
+            "list containers",
+            cancellationToken);
         var inspected = await Task.WhenAll(listed.Select(c => InspectAsync(c.ID, cancellationToken)));
         return [.. inspected.OfType<RuntimeContainerState>().Where(c => c.OwnerHostId == ownerHostId).OrderBy(c => c.Name, StringComparer.Ordinal)];
     }
 
     public async Task<RuntimeContainerState?> InspectAsync(string nameOrId, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(cancellationToken);
         try
         {
-            var response = await _client.Containers.InspectContainerAsync(nameOrId, cancellationToken);
+            var response = await _client.Containers.InspectContainerAsync(nameOrId, deadline.Token);
             return ToState(response);
         }
         catch (DockerContainerNotFoundException)
         {
             return null;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex, $"inspect container {nameOrId}");
         }
         catch (Exception ex) when (IsEngineFailure(ex))
         {
@@ -62,10 +74,15 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
 
     public async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(cancellationToken);
         try
         {
-            await _client.Images.InspectImageAsync(image, cancellationToken);
+            await _client.Images.InspectImageAsync(image, deadline.Token);
             return true;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex, $"inspect image {image}");
         }
         catch (DockerImageNotFoundException)
         {
@@ -83,10 +100,15 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
 
     public async Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(cancellationToken);
         try
         {
-            var response = await _client.Containers.CreateContainerAsync(DockerSpecMapper.ToCreateParameters(request), cancellationToken);
+            var response = await _client.Containers.CreateContainerAsync(DockerSpecMapper.ToCreateParameters(request), deadline.Token);
             return response.ID;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex, $"create container {request.Name}");
         }
         catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
         {
@@ -99,7 +121,7 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
     }
 
     public Task StartAsync(string id, CancellationToken cancellationToken) =>
-        CallAsync(() => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken), $"start container {id}");
+        CallAsync(token => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), token), $"start container {id}", cancellationToken);
 
     public async Task StopAsync(string id, CancellationToken cancellationToken)
     {
@@ -120,9 +142,14 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
 
     public async Task RemoveAsync(string id, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(cancellationToken);
         try
         {
-            await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex, $"remove container {id}");
         }
         catch (DockerContainerNotFoundException)
         {
@@ -224,17 +251,32 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
             ? parsed
             : null;
 
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call, string what)
+    private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, string what, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(cancellationToken);
         try
         {
-            return await call();
+            return await call(deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(ex, what);
         }
         catch (Exception ex) when (IsEngineFailure(ex))
         {
             throw Wrap(ex, what);
         }
     }
+
+    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_callTimeout);
+        return deadline;
+    }
+
+    private ContainerRuntimeException TimedOut(Exception ex, string what) =>
+        new($"Docker did not {what} within {_callTimeout.TotalSeconds:0} s", ex);
 
     private static bool IsEngineFailure(Exception ex) =>
         ex is DockerApiException or HttpRequestException or IOException or TimeoutException

@@ -16,6 +16,9 @@ internal sealed class RunnerOptions
     /// <summary>Pinned Engine API version; 1.41 is Docker 20.10's, understood by every newer engine.</summary>
     public string DockerApiVersion { get; set; } = "1.41";
 
+    /// <summary>Longest any engine call but a graceful stop may take before the pass counts it as failed.</summary>
+    public TimeSpan DockerCallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Backstop: a full reconcile pass at least this often, whatever the events say.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -28,6 +28,11 @@ internal sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
             errors.Add($"Runner:DockerEndpoint '{options.DockerEndpoint}' is not an absolute URI (e.g. unix:///var/run/docker.sock).");
         }
 
+        if (options.DockerCallTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Runner:DockerCallTimeout must be positive, got {options.DockerCallTimeout}.");
+        }
+
         if (!Version.TryParse(options.DockerApiVersion, out _))
         {
             errors.Add($"Runner:DockerApiVersion '{options.DockerApiVersion}' is not a version like 1.41.");
