@@ -167,6 +167,37 @@ public sealed class RunnerIntegrationTests(ZooKeeperFixture zk)
     }
 
     [Fact]
+    public async Task Reconcile_CrashingContainerOnFailureWithRetryLimit_RestartedUpToTheLimitThenLeftExited()
+    {
+        await using var host = new RunnerTestHost(zk.Client);
+        var name = host.ContainerName("crashing");
+        var baseline = host.Elasticsearch(name, FreePorts.Next());
+        var crashing = baseline with
+        {
+            // The node cannot create its data path under /proc, so it dies at once, every time.
+            Env = [.. baseline.Env!.Value, "path.data=/proc/no-such-dir/data"],
+            HostConfig = baseline.HostConfig! with { RestartPolicy = new RestartPolicySpec(RestartPolicySpec.OnFailure, 2) },
+        };
+        await host.WriteAsync(name, crashing);
+        await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, zk.Server.ConnectString);
+
+        var exited = await host.WaitForStateAsync(name, ContainerStates.Exited, Converge, o => o.RestartCount >= 2);
+        exited.ExitCode.Should().NotBe(0);
+
+        // Some passes later it is still exited and nobody restarted it again: the limit holds.
+        for (var i = 0; i < 3; i++)
+        {
+            var pass = runner.Service.LastPass;
+            await Eventually.AssertAsync(() => Task.FromResult(!ReferenceEquals(runner.Service.LastPass, pass)), Converge, "another pass");
+        }
+
+        var later = await host.InspectAsync(name);
+        later!.State.Should().Be(ContainerStates.Exited);
+        later.ContainerId.Should().Be(exited.ContainerId);
+        later.RestartCount.Should().Be(2, "on-failure:2 allows two restarts, not more");
+    }
+
+    [Fact]
     public async Task Reconcile_ForbiddenDefinitions_RefusedWithReasonAndNeverCreated()
     {
         await using var host = new RunnerTestHost(zk.Client);
