@@ -19,11 +19,13 @@ public sealed class DistributedLock
         _path = path;
     }
 
-    /// <summary>Waits until the lock is held; dispose the result to release it.</summary>
-    public async Task<IAsyncDisposable> AcquireAsync(CancellationToken cancellationToken = default)
+    /// <summary>Waits until the lock is held; dispose the result to release it, and watch its <see cref="LockHandle.Lost"/>.</summary>
+    public async Task<LockHandle> AcquireAsync(CancellationToken cancellationToken = default)
     {
         var queue = new SequentialNodeQueue(_client, _path, "lock", Encoding.UTF8.GetBytes(Environment.MachineName));
         var node = await queue.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return new LockHandle(queue, node);
+        var held = new Leadership(_client, queue, node, Environment.MachineName);
+        await held.WatchAsync(cancellationToken).ConfigureAwait(false);
+        return new LockHandle(held);
     }
 }

@@ -1,15 +1,19 @@
 namespace Cloud.ZooKeeper.Recipes;
 
-/// <summary>A held <see cref="DistributedLock"/>; disposing deletes the lock node and lets the next contender in.</summary>
-internal sealed class LockHandle(SequentialNodeQueue queue, string node) : IAsyncDisposable
+/// <summary>
+/// A held <see cref="DistributedLock"/>. <see cref="Lost"/> is cancelled as soon as the lock can no longer
+/// be trusted (connection dropped, session expired, node deleted), exactly as for <see cref="Leadership"/>,
+/// whose node-holding it shares. Disposing deletes the lock node and lets the next contender in.
+/// </summary>
+public sealed class LockHandle : IAsyncDisposable
 {
-    private int _released;
+    private readonly Leadership _held;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
-        {
-            await queue.DeleteQuietlyAsync(node).ConfigureAwait(false);
-        }
-    }
+    internal LockHandle(Leadership held) => _held = held;
+
+    public CancellationToken Lost => _held.Lost;
+
+    public bool IsLost => _held.IsLost;
+
+    public ValueTask DisposeAsync() => _held.DisposeAsync();
 }

@@ -55,4 +55,21 @@ public sealed class DistributedLockTests(ZooKeeperServerFixture zk)
 
         await using var handle = await pending.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Held_NodeDeletedFromOutside_LostIsSignalled()
+    {
+        await using var holder = await zk.ConnectAsync();
+        await using var admin = await zk.ConnectAsync();
+        var path = ZooKeeperServerFixture.UniqueRoot() + "/lock";
+        await using var held = await new DistributedLock(holder, path).AcquireAsync();
+        held.IsLost.Should().BeFalse();
+
+        foreach (var child in (await admin.GetChildrenAsync(path)).Children)
+        {
+            await admin.DeleteAsync(path + "/" + child);
+        }
+
+        (await Eventually.TrueAsync(() => held.IsLost, TimeSpan.FromSeconds(10))).Should().BeTrue("a holder whose lock node is gone must know it no longer holds the lock");
+    }
 }
