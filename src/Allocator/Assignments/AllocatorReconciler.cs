@@ -61,12 +61,20 @@ internal sealed partial class AllocatorReconciler(
             settings.MemoryCapacityMb);
         ReportRefusals(assignments, plan);
 
+        // Advertise first: the registration node is this allocator's lease on its id, and only its
+        // holder may write definitions, ports and statuses.
+        await advertiser.AdvertiseAsync(client, RegistrationBuilder.Build(settings, _meta, plan, _startedAt), cancellationToken);
+        LastPlan = plan;
+        if (!advertiser.IsRegistered)
+        {
+            LogNotHoldingId(settings.AllocatorId);
+            return;
+        }
+
         var ports = await ReservePortsAsync(client, plan, reservations, definitionsByInstance, cancellationToken);
         var planned = await WriteDefinitionsAsync(client, assignments, plan, ports, definitions, cancellationToken);
         await DeleteUnwantedDefinitionsAsync(client, assignments, definitions, planned, cancellationToken);
         await PublishStatusesAsync(client, planned, watcher, cancellationToken);
-        await advertiser.AdvertiseAsync(client, RegistrationBuilder.Build(settings, _meta, plan, _startedAt), cancellationToken);
-        LastPlan = plan;
     }
 
     private async Task ReadMetaAsync(ZooKeeperClient client, Watcher watcher, CancellationToken cancellationToken)
@@ -308,6 +316,9 @@ internal sealed partial class AllocatorReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No free ports left in {Range} for {InstanceId}")]
     private partial void LogPortsExhausted(string instanceId, string range);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another session holds /cloud/allocators/{AllocatorId}: not writing anything until it is ours")]
+    private partial void LogNotHoldingId(string allocatorId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Definition {Name} for {InstanceId} already exists but is not one of ours (or is unreadable); leaving it alone")]
     private partial void LogDefinitionBlocked(string name, string instanceId);

@@ -18,6 +18,13 @@ internal sealed class AllocatorAdvertiser(ILogger<AllocatorAdvertiser> logger) :
     private ZooKeeperClient? _client;
     private byte[] _advertised = [];
 
+    /// <summary>
+    /// Whether this allocator's session holds its registration node: its lease on the allocator id.
+    /// False while another session (a second allocator with the same id, or our own previous session
+    /// that has not expired yet) holds it.
+    /// </summary>
+    public bool IsRegistered => _registration?.IsRegistered ?? false;
+
     public async Task AdvertiseAsync(ZooKeeperClient client, AllocatorRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);

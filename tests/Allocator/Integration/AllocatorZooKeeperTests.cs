@@ -3,6 +3,7 @@ using Cloud.Shared.Allocators;
 using Cloud.Shared.Coordination;
 using Cloud.Shared.Serialization;
 using Cloud.Testing;
+using Cloud.ZooKeeper;
 using FluentAssertions;
 using Xunit;
 using Xunit.Abstractions;
@@ -261,5 +262,29 @@ public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelp
         var (spec, _) = await AllocatorTestBed.EventuallyAsync(() => bed.DefinitionAsync("instance-1"), "the other instance's definition");
         spec.Image.Should().Be("cloud/elasticsearch:8.15.0");
         (await bed.Observer.GetDataAsync(bed.DefinitionPath("instance-0"), null, CancellationToken.None)).Data.Should().Equal("not json"u8.ToArray(), "a definition that is not ours is never overwritten");
+    }
+
+    [Fact]
+    public async Task Start_IdHeldByAnotherSession_WritesNothingUntilItHoldsTheId()
+    {
+        await using var bed = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
+        await using var other = await zk.ConnectAsync();
+        await other.CreateRecursiveAsync(CloudPaths.Allocators, null, CancellationToken.None);
+        await other.CreateAsync(CloudPaths.Allocator(bed.AllocatorId), [], CreateMode.Ephemeral, null, CancellationToken.None);
+        var allocator = await bed.StartAllocatorAsync();
+        await bed.AssignAsync(AllocatorTestBed.Assignment(bed.ClusterId, "instance-0"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            var pass = allocator.Reconciler.LastPlan;
+            await Eventually.AssertAsync(() => Task.FromResult(allocator.Reconciler.LastPlan is not null && !ReferenceEquals(allocator.Reconciler.LastPlan, pass)), AllocatorTestBed.Wait, "another pass");
+        }
+
+        (await bed.DefinitionAsync("instance-0")).Should().BeNull("another allocator with the same id holds the registration");
+        (await bed.PortsAsync()).Should().BeNull();
+
+        await other.DisposeAsync();
+
+        await AllocatorTestBed.EventuallyAsync(() => bed.DefinitionAsync("instance-0"), "the definition once this allocator holds its id");
     }
 }
