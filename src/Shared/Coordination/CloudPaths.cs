@@ -20,6 +20,7 @@ public static class CloudPaths
     public const string RoutingOverrides = Root + "/routing-overrides";
     public const string ConstructorLeader = Root + "/constructor/leader";
     public const string Proxies = Root + "/proxies";
+    public const string Audit = Root + "/audit";
 
     public static string Runner(string hostId) => Join(Runners, hostId);
 
@@ -42,6 +43,18 @@ public static class CloudPaths
     public static string InstancesOf(string clusterId) => Join(Instances, clusterId);
 
     public static string Instance(string clusterId, string instanceName) => Join(Instances, clusterId, instanceName);
+
+    public static string Cluster(string clusterId) => Join(Clusters, clusterId);
+
+    public static string ClusterPlan(string clusterId) => Join(Clusters, clusterId, "plan");
+
+    public static string RoutingOf(string clusterId) => Join(Routing, clusterId);
+
+    public static string OverridesOf(string clusterId) => Join(RoutingOverrides, clusterId);
+
+    public static string Override(string clusterId, string overrideId) => Join(RoutingOverrides, clusterId, overrideId);
+
+    public static string Proxy(string proxyId) => Join(Proxies, proxyId);
 
     /// <summary>Port reservations of every allocator publishing on one machine (see <see cref="MachineKey"/>).</summary>
     public static string PortsOn(string machineKey) => Join(AllocatorsPorts, machineKey);
