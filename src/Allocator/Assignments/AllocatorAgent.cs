@@ -1,6 +1,7 @@
 using Cloud.Allocator.Configuration;
 using Cloud.Allocator.Coordination;
 using Cloud.Allocator.Registration;
+using Cloud.Shared.Hosting;
 using Cloud.ZooKeeper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -11,6 +11,7 @@ using Cloud.Allocator.Status;
 using Cloud.Shared.Allocators;
 using Cloud.Shared.Containers;
 using Cloud.Shared.Coordination;
+using Cloud.Shared.Hosting;
 using Cloud.ZooKeeper;
 using Microsoft.Extensions.Logging;
 

@@ -2,6 +2,7 @@ using Cloud.Allocator.Assignments;
 using Cloud.Allocator.Coordination;
 using Cloud.Allocator.Registration;
 using Cloud.Allocator.Status;
+using Cloud.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Cloud.Shared.Containers;
 using Docker.DotNet.Models;
 using ContainerSpec = Cloud.Shared.Containers.ContainerSpec;
@@ -41,6 +40,8 @@ internal static class DockerSpecMapper
             ExposedPorts = ExposedPorts(spec),
             WorkingDir = spec.WorkingDir!,
             User = spec.User!,
+            Hostname = spec.Hostname!,
+            Domainname = spec.Domainname!,
             StopSignal = spec.StopSignal!,
             StopTimeout = spec.StopTimeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null!,
             Healthcheck = spec.Healthcheck is { } health ? Healthcheck(health) : null!,
@@ -59,7 +60,19 @@ internal static class DockerSpecMapper
                 RestartPolicy = host?.RestartPolicy is { } restart ? RestartPolicy(restart) : null!,
                 NetworkMode = host?.NetworkMode!,
                 CapDrop = host?.CapDrop is { } drop ? [.. drop] : null!,
-                Ulimits = host?.Ulimits is { } ulimits ? [.. ulimits.Select(u => Ulimit(u.Key, u.Value))] : null!,
+                Ulimits = host?.Ulimits is { IsDefault: false } ulimits ? [.. ulimits.Select(u => new Ulimit { Name = u.Name, Soft = u.Soft, Hard = u.Hard })] : null!,
+                ShmSize = host?.ShmSize ?? 0,
+                LogConfig = host?.LogConfig is { } log ? new LogConfig { Type = log.Type, Config = log.Config?.ToDictionary()! } : null!,
+                Tmpfs = host?.Tmpfs?.ToDictionary()!,
+                Init = host?.Init,
+                OomScoreAdj = host?.OomScoreAdj ?? 0,
+                PidsLimit = host?.PidsLimit,
+                MemoryReservation = host?.MemoryReservation ?? 0,
+                ReadonlyRootfs = host?.ReadonlyRootfs ?? false,
+                DNS = host?.Dns is { } dns ? [.. dns] : null!,
+                DNSOptions = host?.DnsOptions is { } dnsOptions ? [.. dnsOptions] : null!,
+                DNSSearch = host?.DnsSearch is { } dnsSearch ? [.. dnsSearch] : null!,
+                ExtraHosts = host?.ExtraHosts is { } extraHosts ? [.. extraHosts] : null!,
             },
         };
     }
@@ -95,19 +108,4 @@ internal static class DockerSpecMapper
         },
         MaximumRetryCount = restart.MaximumRetryCount ?? 0,
     };
-
-    private static Ulimit Ulimit(string name, JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Number)
-        {
-            return new Ulimit { Name = name, Soft = value.GetInt64(), Hard = value.GetInt64() };
-        }
-
-        return new Ulimit
-        {
-            Name = name,
-            Soft = value.TryGetProperty("Soft", out var soft) ? soft.GetInt64() : 0,
-            Hard = value.TryGetProperty("Hard", out var hard) ? hard.GetInt64() : 0,
-        };
-    }
 }

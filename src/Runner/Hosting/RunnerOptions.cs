@@ -8,7 +8,7 @@ internal sealed class RunnerOptions
     /// <summary>The host this runner serves: it reads <c>/cloud/containers/&lt;HostId&gt;</c> and owns containers labelled with it.</summary>
     public string HostId { get; set; } = string.Empty;
 
-    /// <summary>Absolute directory every bind mount must live under; the runner creates the host directories.</summary>
+    /// <summary>Absolute directory every bind mount must live under; the definition's writer creates the sources (the runner never does).</summary>
     public string DataRoot { get; set; } = string.Empty;
 
     public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
@@ -21,14 +21,6 @@ internal sealed class RunnerOptions
 
     /// <summary>Backstop: a full reconcile pass at least this often, whatever the events say.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Wait before the first restart of an exited container; doubles per attempt, with jitter.</summary>
-    public TimeSpan RestartBackoffInitial { get; set; } = TimeSpan.FromSeconds(1);
-
-    public TimeSpan RestartBackoffMax { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>A container that has run this long is considered stable again: its backoff starts over.</summary>
-    public TimeSpan RestartBackoffResetAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How many containers are created, started or removed at once in one pass.</summary>
     public int MaxParallelActions { get; set; } = 4;

@@ -39,14 +39,7 @@ internal sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
         }
 
         Positive(errors, nameof(options.ResyncInterval), options.ResyncInterval);
-        Positive(errors, nameof(options.RestartBackoffInitial), options.RestartBackoffInitial);
-        Positive(errors, nameof(options.RestartBackoffResetAfter), options.RestartBackoffResetAfter);
         Positive(errors, nameof(options.RetryDelay), options.RetryDelay);
-        if (options.RestartBackoffMax < options.RestartBackoffInitial)
-        {
-            errors.Add("Runner:RestartBackoffMax must be at least Runner:RestartBackoffInitial.");
-        }
-
         if (options.MaxParallelActions is < 1 or > 64)
         {
             errors.Add("Runner:MaxParallelActions must be between 1 and 64.");

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Cloud.Runner.Docker;
 using Cloud.Runner.Publishing;
 using Cloud.Runner.Reconcile;
@@ -16,7 +15,8 @@ namespace Cloud.Runner.Hosting;
 /// <summary>
 /// The runner's life: register, follow the host's definitions and the engine's events, and run a
 /// reconcile pass on every change of either and at least every <see cref="RunnerOptions.ResyncInterval"/>.
-/// Stopping the runner leaves every container running: workloads outlive their runner.
+/// Stopping the runner leaves every container running: workloads outlive their runner. Nothing but a
+/// fatal error (<see cref="ErrorPolicy"/>) ends it: a failed pass, or a failure while following, is retried with backoff.
 /// </summary>
 internal sealed partial class RunnerService(
     ZooKeeperConnection connection,
@@ -25,41 +25,43 @@ internal sealed partial class RunnerService(
     DesiredSnapshotReader reader,
     ContainerReconciler reconciler,
     InspectPublisher publisher,
-    RestartBook restarts,
     IOptions<RunnerOptions> options,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly RunnerOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger<RunnerService>();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private DesiredSnapshot _desired = DesiredSnapshot.NotYetRead;
+    private readonly ReconcileSignal _wake = new();
+    private readonly CoordinationEpoch _epoch = new();
     private long _passes;
+    private long _failedPasses;
+    private long _passesEnded;
 
     /// <summary>The last pass's result, for tests and diagnostics.</summary>
     public ReconcilePass? LastPass { get; private set; }
 
+    /// <summary>How many passes have ended, failed or not (for tests and diagnostics).</summary>
+    public long Passes => Interlocked.Read(ref _passesEnded);
+
+    /// <summary>How many passes have failed since the runner started (for tests and diagnostics).</summary>
+    public long FailedPasses => Interlocked.Read(ref _failedPasses);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Directory.CreateDirectory(_options.DataRoot);
         for (var failures = 0; ; failures++)
         {
             try
             {
+                Directory.CreateDirectory(_options.DataRoot);
                 await FollowAndReconcileAsync(stoppingToken);
                 return;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ErrorPolicy.IsRetried(ex, stoppingToken))
             {
-                LogStopping(_options.HostId);
-                return;
-            }
-            catch (ZooKeeperException ex)
-            {
-                // Losing ZooKeeper while registering or loading the definitions must not stop the
-                // runner (nor, through it, any container): start over once ZooKeeper answers again.
+                // Losing ZooKeeper while registering or loading the definitions, or anything else going
+                // wrong while following, must not stop the runner (nor, through it, any container).
                 var delay = RetryDelay(failures);
-                LogFollowFailed(ex.Message, delay.TotalMilliseconds);
+                LogFollowFailed(ex, delay.TotalMilliseconds);
                 try
                 {
                     await Task.Delay(delay, timeProvider, stoppingToken);
@@ -70,6 +72,11 @@ internal sealed partial class RunnerService(
                     return;
                 }
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                LogStopping(_options.HostId);
+                return;
+            }
         }
     }
 
@@ -78,6 +85,9 @@ internal sealed partial class RunnerService(
         var client = await connection.GetClientAsync(stoppingToken);
         await using var registration = await registrar.RegisterAsync(client, stoppingToken);
         await using var cache = new ChildrenCache(client, CloudPaths.ContainersOf(_options.HostId), loggerFactory.CreateLogger<ChildrenCache>(), createIfMissing: false);
+
+        // The definitions this attempt follows: written by FollowDefinitionsAsync only, read by the passes.
+        var view = new DesiredView();
         client.ConnectionStateChanged += OnConnectionStateChanged;
         try
         {
@@ -85,9 +95,9 @@ internal sealed partial class RunnerService(
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var loops = new[]
             {
-                FollowDefinitionsAsync(client, cache, failed.Token),
+                FollowDefinitionsAsync(client, cache, view, failed.Token),
                 FollowEngineAsync(failed.Token),
-                ReconcileLoopAsync(client, registration, failed.Token),
+                ReconcileLoopAsync(client, registration, view, failed.Token),
             };
             var first = await Task.WhenAny(loops);
             await failed.CancelAsync();
@@ -97,7 +107,6 @@ internal sealed partial class RunnerService(
         finally
         {
             client.ConnectionStateChanged -= OnConnectionStateChanged;
-            Volatile.Write(ref _desired, Volatile.Read(ref _desired) with { IsAuthoritative = false });
         }
     }
 
@@ -105,24 +114,25 @@ internal sealed partial class RunnerService(
     {
         if (change.State != ConnectionState.Connected)
         {
-            // Stop acting at once; only a snapshot re-read after reconnecting makes the definitions authoritative again.
-            var current = Volatile.Read(ref _desired);
-            Volatile.Write(ref _desired, current with { IsAuthoritative = false });
+            // Only the epoch moves here: every snapshot read before it stops being authoritative at once,
+            // and only one re-read after reconnecting (in FollowDefinitionsAsync) makes the definitions count again.
+            _epoch.Advance();
             LogCoordinationLost(change.State);
+            _wake.Notify();
         }
     }
 
-    private async Task FollowDefinitionsAsync(ZooKeeperClient client, ChildrenCache cache, CancellationToken cancellationToken)
+    private async Task FollowDefinitionsAsync(ZooKeeperClient client, ChildrenCache cache, DesiredView view, CancellationToken cancellationToken)
     {
         await foreach (var snapshot in cache.WatchAsync(cancellationToken))
         {
+            // Read the epoch before the connection state: a drop between the two leaves the snapshot stale, never the other way round.
+            var epoch = _epoch.Current;
             var desired = reader.Read(snapshot);
-
-            // A snapshot queued before the connection dropped must not make the definitions authoritative again.
             desired = desired with { IsAuthoritative = desired.IsAuthoritative && client.State == ConnectionState.Connected };
-            Volatile.Write(ref _desired, desired);
+            view.Set(desired, epoch);
             LogDefinitions(desired.Containers.Count, desired.Version, desired.IsAuthoritative);
-            Wake();
+            _wake.Notify();
         }
     }
 
@@ -136,26 +146,30 @@ internal sealed partial class RunnerService(
                 {
                     failures = 0;
                     LogEngineEvent(runtimeEvent.ContainerName, runtimeEvent.Action);
-                    Wake();
+                    _wake.Notify();
                 }
             }
-            catch (ContainerRuntimeException ex)
+            catch (Exception ex) when (ErrorPolicy.IsRetried(ex, cancellationToken))
             {
                 LogEngineEventsLost(ex.Message);
             }
 
             // Something may have happened while the stream was down: look again.
-            Wake();
+            _wake.Notify();
             await Task.Delay(RetryDelay(failures), timeProvider, cancellationToken);
         }
     }
 
-    private async Task ReconcileLoopAsync(ZooKeeperClient client, EphemeralRegistration registration, CancellationToken cancellationToken)
+    private async Task ReconcileLoopAsync(ZooKeeperClient client, EphemeralRegistration registration, DesiredView view, CancellationToken cancellationToken)
     {
         for (var failures = 0; ;)
         {
             var wait = _options.ResyncInterval;
-            var desired = Volatile.Read(ref _desired);
+            var (desired, epoch) = view.Current;
+            if (epoch != _epoch.Current)
+            {
+                desired = desired with { IsAuthoritative = false };
+            }
 
             // The liveness node is this runner's lease on the host: while another session holds it (a
             // second runner with the same host id, or our own previous, not yet expired session) we only watch.
@@ -164,6 +178,7 @@ internal sealed partial class RunnerService(
                 LogNotHoldingHost(_options.HostId);
                 desired = desired with { IsAuthoritative = false };
             }
+
             var pass = Interlocked.Increment(ref _passes);
             using (_logger.BeginScope(new Dictionary<string, object> { ["HostId"] = _options.HostId, ["Pass"] = pass, ["DesiredVersion"] = desired.Version }))
             {
@@ -171,50 +186,28 @@ internal sealed partial class RunnerService(
                 {
                     var result = await reconciler.ReconcileAsync(desired, cancellationToken);
                     LastPass = result;
-                    if (desired.IsAuthoritative && Volatile.Read(ref _desired).IsAuthoritative)
+                    if (desired.IsAuthoritative && epoch == _epoch.Current)
                     {
-                        var observations = ObservationBuilder.Build(result, restarts, timeProvider.GetUtcNow());
+                        var observations = ObservationBuilder.Build(result, timeProvider.GetUtcNow());
                         await publisher.PublishAsync(client, observations, cancellationToken);
                     }
 
                     failures = 0;
-                    if (result.NextDueAt is { } due)
-                    {
-                        wait = TimeSpan.FromTicks(Math.Clamp((due - timeProvider.GetUtcNow()).Ticks, TimeSpan.FromMilliseconds(10).Ticks, wait.Ticks));
-                    }
                 }
-                catch (ContainerRuntimeException ex)
+                catch (Exception ex) when (ErrorPolicy.IsRetried(ex, cancellationToken))
                 {
-                    LogPassFailed(ex.Message);
-                    wait = RetryDelay(failures++);
-                }
-                catch (ZooKeeperException ex)
-                {
-                    LogPassFailed(ex.Message);
+                    // A failed pass (ZooKeeper, Docker, or anything unexpected) is retried with backoff; the
+                    // containers keep running as they are meanwhile.
+                    Interlocked.Increment(ref _failedPasses);
+                    LogPassFailed(ex);
                     wait = RetryDelay(failures++);
                 }
             }
 
-            await WaitForWakeAsync(wait, cancellationToken);
+            Interlocked.Increment(ref _passesEnded);
+            await _wake.WaitAsync(wait, timeProvider, cancellationToken);
         }
     }
-
-    private async Task WaitForWakeAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(wait, timeProvider);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            await _wake.Reader.WaitToReadAsync(either.Token);
-            _wake.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The wait ran out: time for the periodic pass.
-        }
-    }
-
-    private void Wake() => _wake.Writer.TryWrite(true);
 
     private TimeSpan RetryDelay(int failures)
     {
@@ -235,14 +228,14 @@ internal sealed partial class RunnerService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the engine's event stream: {Reason}; resubscribing")]
     private partial void LogEngineEventsLost(string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost ZooKeeper while following the definitions: {Reason}; starting over in {DelayMs:0} ms")]
-    private partial void LogFollowFailed(string reason, double delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following the definitions failed; starting over in {DelayMs:0} ms")]
+    private partial void LogFollowFailed(Exception exception, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Another session holds /cloud/runners/{HostId}: not acting until it is ours")]
     private partial void LogNotHoldingHost(string hostId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile pass failed: {Reason}; retrying")]
-    private partial void LogPassFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile pass failed; retrying")]
+    private partial void LogPassFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Runner of host {HostId} stopping; its containers keep running")]
     private partial void LogStopping(string hostId);

@@ -22,7 +22,6 @@ internal static class RunnerServiceCollectionExtensions
         services.AddCloudZooKeeper(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
-        services.AddSingleton<RestartBook>();
         services.AddSingleton<ContainerActionApplier>();
         services.AddSingleton<ContainerReconciler>();
         services.AddSingleton<DesiredSnapshotReader>();

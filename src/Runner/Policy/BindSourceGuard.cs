@@ -6,37 +6,39 @@ namespace Cloud.Runner.Policy;
 /// <summary>
 /// The file-system half of the bind-mount rule, checked right before a container is created: every
 /// path component below the data root must be a real directory (or, last, a file), never a symbolic
-/// link a compromised container could have planted to point elsewhere; missing directories are created.
+/// link a compromised container could have planted to point elsewhere. A missing source is never
+/// created: the runner cannot tell a file bind from a directory bind, and Docker would make a
+/// directory where a file (<c>unicast_hosts.txt</c>) belongs. The definition's writer prepares its sources.
 /// </summary>
 internal static class BindSourceGuard
 {
-    /// <summary>Creates missing bind sources as directories; returns why a bind is refused, if any.</summary>
-    public static ImmutableArray<string> Prepare(ContainerSpec spec, string dataRoot)
+    public static BindSourceCheck Check(ContainerSpec spec, string dataRoot)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var errors = ImmutableArray.CreateBuilder<string>();
+        var refusals = ImmutableArray.CreateBuilder<string>();
+        var missing = ImmutableArray.CreateBuilder<string>();
         var root = DataRootPaths.Normalize(dataRoot);
         foreach (var bind in spec.HostConfig?.Binds ?? [])
         {
-            if (BindMount.TryParse(bind) is not { } mount || !DataRootPaths.IsStrictlyUnder(mount.Source, root))
+            if (bind is null || BindMount.TryParse(bind) is not { } mount || !DataRootPaths.IsStrictlyUnder(mount.Source, root))
             {
-                errors.Add($"HostConfig.Binds entry '{bind}' is refused: bind mounts must stay under the data root {dataRoot}");
+                refusals.Add($"HostConfig.Binds entry '{bind}' is refused: bind mounts must stay under the data root {dataRoot}");
                 continue;
             }
 
             if (FindLink(root, DataRootPaths.Normalize(mount.Source)) is { } link)
             {
-                errors.Add($"HostConfig.Binds entry '{bind}' is refused: {link} is a symbolic link, and bind sources must be real paths under the data root {dataRoot}");
+                refusals.Add($"HostConfig.Binds entry '{bind}' is refused: {link} is a symbolic link, and bind sources must be real paths under the data root {dataRoot}");
                 continue;
             }
 
             if (!Path.Exists(mount.Source))
             {
-                Directory.CreateDirectory(mount.Source);
+                missing.Add($"bind source {mount.Source} does not exist yet (the runner never creates bind sources: it cannot tell a file from a directory)");
             }
         }
 
-        return errors.ToImmutable();
+        return new BindSourceCheck(refusals.ToImmutable(), missing.ToImmutable());
     }
 
     private static string? FindLink(string root, string source)

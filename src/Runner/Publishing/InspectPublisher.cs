@@ -43,12 +43,12 @@ internal sealed partial class InspectPublisher(IOptions<RunnerOptions> options, 
                 continue;
             }
 
-            writes.Add(WriteAsync(client, CloudPaths.InspectedContainer(_hostId, name), name, CloudJson.Serialize(observation), comparable, cancellationToken));
+            writes.Add(WriteAsync(client, InspectPath(name), name, CloudJson.Serialize(observation), comparable, cancellationToken));
         }
 
         foreach (var name in _published.Keys.Where(n => !observations.ContainsKey(n)))
         {
-            writes.Add(DeleteAsync(client, CloudPaths.InspectedContainer(_hostId, name), name, cancellationToken));
+            writes.Add(DeleteAsync(client, InspectPath(name), name, cancellationToken));
         }
 
         var results = await Task.WhenAll(writes);
@@ -82,9 +82,16 @@ internal sealed partial class InspectPublisher(IOptions<RunnerOptions> options, 
         var children = await client.GetChildrenAsync(basePath, null, cancellationToken);
         foreach (var stale in children.Children.Where(c => !observations.ContainsKey(c)))
         {
-            await DeleteAsync(client, CloudPaths.Join(basePath, stale), stale, cancellationToken);
+            await DeleteAsync(client, InspectPath(stale), stale, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The inspect node of a definition, under the very name of its definition node. Names come from
+    /// ZooKeeper's own children list, so they are valid node names whatever Docker thinks of them: a
+    /// refused name (<c>bad name!</c>) is published as refused under that same name.
+    /// </summary>
+    private string InspectPath(string name) => CloudPaths.InspectOf(_hostId) + "/" + name;
 
     /// <returns>The name and what is now published, or an empty array when the write failed (retried next pass).</returns>
     private async Task<(string Name, byte[]? Content)> WriteAsync(

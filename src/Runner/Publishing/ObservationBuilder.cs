@@ -11,7 +11,7 @@ namespace Cloud.Runner.Publishing;
 /// </summary>
 internal static class ObservationBuilder
 {
-    public static ImmutableSortedDictionary<string, ContainerObservation> Build(ReconcilePass pass, RestartBook restarts, DateTimeOffset now)
+    public static ImmutableSortedDictionary<string, ContainerObservation> Build(ReconcilePass pass, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(pass);
         var owned = pass.Owned.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -20,13 +20,13 @@ internal static class ObservationBuilder
         {
             var container = owned.GetValueOrDefault(name);
             var failure = pass.Failures.GetValueOrDefault(name);
-            observations[name] = Observe(desired, container, failure, container is null ? 0 : restarts.RestartsOf(name, container.Id), now);
+            observations[name] = Observe(desired, container, failure, now);
         }
 
         return observations.ToImmutable();
     }
 
-    public static ContainerObservation Observe(DesiredContainer desired, RuntimeContainerState? container, ActionOutcome? failure, int runnerRestarts, DateTimeOffset now)
+    public static ContainerObservation Observe(DesiredContainer desired, RuntimeContainerState? container, ActionOutcome? failure, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var observation = container is null
@@ -37,7 +37,7 @@ internal static class ObservationBuilder
                 Health = container.Health,
                 StartedAt = container.StartedAt,
                 ExitCode = container.ExitCode,
-                RestartCount = container.RestartCount + runnerRestarts,
+                RestartCount = container.RestartCount,
                 DefinitionHash = container.DefinitionHash,
                 Ports = container.Ports,
                 ContainerId = container.Id,

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cloud.Runner.Docker;
 using Cloud.Runner.Hosting;
 using Cloud.Runner.Policy;
+using Cloud.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +15,7 @@ namespace Cloud.Runner.Reconcile;
 /// </summary>
 internal sealed partial class ContainerActionApplier(
     IContainerRuntime runtime,
-    RestartBook restarts,
     IOptions<RunnerOptions> options,
-    TimeProvider timeProvider,
     ILogger<ContainerActionApplier> logger)
 {
     private readonly RunnerOptions _options = options.Value;
@@ -44,14 +43,15 @@ internal sealed partial class ContainerActionApplier(
                         return new ActionOutcome(action.Name, hash, missing + "; the container of the previous definition keeps running");
                     }
 
+                    if (CheckBinds(action.Desired!) is { } notReady)
+                    {
+                        return notReady with { Error = notReady.Error + "; the container of the previous definition keeps running" };
+                    }
+
                     await StopAndRemoveAsync(action.Observed!, cancellationToken);
                     return await CreateAndStartAsync(action.Desired!, cancellationToken);
                 case ContainerActionKind.Remove:
                     await StopAndRemoveAsync(action.Observed!, cancellationToken);
-                    return ActionOutcome.Success(action.Name, hash);
-                case ContainerActionKind.Restart:
-                    restarts.RecordRestart(action.Name, action.Observed!.Id, timeProvider.GetUtcNow());
-                    await runtime.StartAsync(action.Observed.Id, cancellationToken);
                     return ActionOutcome.Success(action.Name, hash);
                 default:
                     await runtime.StartAsync(action.Observed!.Id, cancellationToken);
@@ -63,15 +63,12 @@ internal sealed partial class ContainerActionApplier(
             LogActionFailed(ex, action.Kind, action.Name);
             return new ActionOutcome(action.Name, hash, ex.Message);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ErrorPolicy.IsRetried(ex, cancellationToken))
         {
+            // Whatever goes wrong with one container (the file system, an engine answer we did not expect,
+            // a bug) is that container's published error, retried next pass; the other containers go on.
             LogActionFailed(ex, action.Kind, action.Name);
-            return new ActionOutcome(action.Name, hash, $"could not prepare bind sources: {ex.Message}");
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            LogActionFailed(ex, action.Kind, action.Name);
-            return new ActionOutcome(action.Name, hash, $"could not prepare bind sources: {ex.Message}");
+            return new ActionOutcome(action.Name, hash, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -79,6 +76,18 @@ internal sealed partial class ContainerActionApplier(
         desired.Spec is { } spec && !await runtime.ImageExistsAsync(spec.Image, cancellationToken)
             ? $"image {spec.Image} is not present on this host"
             : null;
+
+    /// <returns>Why the container cannot be created now, or null when its bind sources are ready.</returns>
+    private ActionOutcome? CheckBinds(DesiredContainer desired)
+    {
+        var binds = BindSourceGuard.Check(desired.Spec!, _options.DataRoot);
+        if (!binds.Refusals.IsEmpty)
+        {
+            return new ActionOutcome(desired.Name, desired.Hash, string.Join("; ", binds.Refusals), IsRefusal: true);
+        }
+
+        return binds.Missing.IsEmpty ? null : new ActionOutcome(desired.Name, desired.Hash, string.Join("; ", binds.Missing));
+    }
 
     private async Task StopAndRemoveAsync(RuntimeContainerState container, CancellationToken cancellationToken)
     {
@@ -92,10 +101,9 @@ internal sealed partial class ContainerActionApplier(
 
     private async Task<ActionOutcome> CreateAndStartAsync(DesiredContainer desired, CancellationToken cancellationToken)
     {
-        var refusals = BindSourceGuard.Prepare(desired.Spec!, _options.DataRoot);
-        if (!refusals.IsEmpty)
+        if (CheckBinds(desired) is { } notReady)
         {
-            return new ActionOutcome(desired.Name, desired.Hash, string.Join("; ", refusals), IsRefusal: true);
+            return notReady;
         }
 
         var labels = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,

@@ -18,13 +18,7 @@ internal enum ContainerActionKind
     /// <summary>Created but never started: start it.</summary>
     Start,
 
-    /// <summary>Exited, and its restart policy asks for it running: start it again.</summary>
-    Restart,
-
-    /// <summary>Exited and due for a restart, but still inside its backoff window.</summary>
-    WaitToRestart,
-
-    /// <summary>Exited, and its restart policy says it stays exited.</summary>
+    /// <summary>Exited: Docker's restart policy restarts it or, having decided not to, leaves it exited.</summary>
     LeaveExited,
 
     /// <summary>The definition breaks a rule; whatever runs is left as it is.</summary>

@@ -13,9 +13,7 @@ internal static class ContainerDiff
 {
     public static ImmutableArray<ContainerAction> Compute(
         IReadOnlyDictionary<string, DesiredContainer> desired,
-        IEnumerable<RuntimeContainerState> owned,
-        IReadOnlyDictionary<string, RestartRecord> restarts,
-        DateTimeOffset now)
+        IEnumerable<RuntimeContainerState> owned)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var observed = owned.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -24,13 +22,13 @@ internal static class ContainerDiff
         {
             var definition = desired.GetValueOrDefault(name);
             var container = observed.GetValueOrDefault(name);
-            actions.Add(Decide(name, definition, container, restarts.GetValueOrDefault(name), now));
+            actions.Add(Decide(name, definition, container));
         }
 
         return actions.ToImmutable();
     }
 
-    private static ContainerAction Decide(string name, DesiredContainer? desired, RuntimeContainerState? observed, RestartRecord? restart, DateTimeOffset now)
+    private static ContainerAction Decide(string name, DesiredContainer? desired, RuntimeContainerState? observed)
     {
         if (desired is null)
         {
@@ -57,29 +55,10 @@ internal static class ContainerDiff
             "running" or "restarting" or "paused" or "removing" => new ContainerAction(ContainerActionKind.Keep, name, observed.Status, desired, observed),
             "created" => new ContainerAction(ContainerActionKind.Start, name, "created but not started", desired, observed),
             "dead" => new ContainerAction(ContainerActionKind.Recreate, name, "the engine reports it dead", desired, observed),
-            _ => DecideExited(name, desired, observed, restart, now),
+                        // Docker's restart policy is the one owner of restarts (src/Runner/README.md): it restarts with its own
+            // backoff, counts in the container's RestartCount, and goes on while the runner is down. A container
+            // it leaves exited (policy no, on-failure limit reached, stopped by hand) stays exited.
+            _ => new ContainerAction(ContainerActionKind.LeaveExited, name, $"exited with code {observed.ExitCode}; restarts are Docker's restart policy's ({desired.Spec!.HostConfig?.RestartPolicy?.Name ?? RestartPolicySpec.No})", desired, observed),
         };
-    }
-
-    private static ContainerAction DecideExited(string name, DesiredContainer desired, RuntimeContainerState observed, RestartRecord? restart, DateTimeOffset now)
-    {
-        var policy = desired.Spec!.HostConfig?.RestartPolicy;
-        var attempts = restart?.ContainerId == observed.Id ? restart.Attempts : 0;
-        switch (policy?.Name ?? RestartPolicySpec.No)
-        {
-            case RestartPolicySpec.No:
-                return new ContainerAction(ContainerActionKind.LeaveExited, name, "restart policy is no", desired, observed);
-            case RestartPolicySpec.OnFailure when observed.ExitCode == 0:
-                return new ContainerAction(ContainerActionKind.LeaveExited, name, "exited cleanly and restart policy is on-failure", desired, observed);
-            case RestartPolicySpec.OnFailure when policy!.MaximumRetryCount is > 0 and var max && attempts + observed.RestartCount >= max:
-                return new ContainerAction(ContainerActionKind.LeaveExited, name, $"on-failure retry limit {max} reached", desired, observed);
-        }
-
-        if (restart is not null && restart.ContainerId == observed.Id && now < restart.NextAttemptAt)
-        {
-            return new ContainerAction(ContainerActionKind.WaitToRestart, name, $"backing off after {attempts} restarts", desired, observed, restart.NextAttemptAt);
-        }
-
-        return new ContainerAction(ContainerActionKind.Restart, name, $"exited with code {observed.ExitCode} and restart policy is {policy!.Name}", desired, observed);
     }
 }

@@ -14,9 +14,7 @@ namespace Cloud.Runner.Reconcile;
 internal sealed partial class ContainerReconciler(
     IContainerRuntime runtime,
     ContainerActionApplier applier,
-    RestartBook restarts,
     IOptions<RunnerOptions> options,
-    TimeProvider timeProvider,
     ILogger<ContainerReconciler> logger)
 {
     private readonly RunnerOptions _options = options.Value;
@@ -29,12 +27,10 @@ internal sealed partial class ContainerReconciler(
         NoteAdoptions(owned);
         if (!desired.IsAuthoritative)
         {
-            return new ReconcilePass(desired, owned, _failures, [], null);
+            return new ReconcilePass(desired, owned, _failures, []);
         }
 
-        var now = timeProvider.GetUtcNow();
-        restarts.Prune(desired.Containers, owned, now);
-        var actions = ContainerDiff.Compute(desired.Containers, owned, restarts.Current, now);
+        var actions = ContainerDiff.Compute(desired.Containers, owned);
         var changes = actions.Where(a => a.IsChange).ToArray();
         var outcomes = new List<ActionOutcome>();
         if (changes.Length > 0)
@@ -57,8 +53,7 @@ internal sealed partial class ContainerReconciler(
         }
 
         _failures = UpdateFailures(_failures, outcomes, desired);
-        var due = actions.Where(a => a.DueAt is not null).Select(a => a.DueAt!.Value).DefaultIfEmpty().Min();
-        return new ReconcilePass(desired, owned, _failures, actions, due == default ? null : due);
+        return new ReconcilePass(desired, owned, _failures, actions);
     }
 
     private static ImmutableDictionary<string, ActionOutcome> UpdateFailures(

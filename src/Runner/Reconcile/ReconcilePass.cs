@@ -5,11 +5,10 @@ namespace Cloud.Runner.Reconcile;
 
 /// <summary>
 /// The result of one reconcile pass: the definitions it worked from, the owned containers as they
-/// are after it, the failures still standing per name, and when a backed-off restart falls due.
+/// are after it, and the failures still standing per name.
 /// </summary>
 internal sealed record ReconcilePass(
     DesiredSnapshot Desired,
     ImmutableArray<RuntimeContainerState> Owned,
     ImmutableDictionary<string, ActionOutcome> Failures,
-    ImmutableArray<ContainerAction> Actions,
-    DateTimeOffset? NextDueAt);
+    ImmutableArray<ContainerAction> Actions);

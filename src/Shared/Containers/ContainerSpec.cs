@@ -29,6 +29,10 @@ public sealed record ContainerSpec
 
     public string? User { get; init; }
 
+    public string? Hostname { get; init; }
+
+    public string? Domainname { get; init; }
+
     public HostConfigSpec? HostConfig { get; init; }
 
     public string? StopSignal { get; init; }

@@ -37,7 +37,38 @@ public sealed record HostConfigSpec
 
     public ImmutableArray<string>? CapDrop { get; init; }
 
-    public ImmutableSortedDictionary<string, JsonElement>? Ulimits { get; init; }
+    /// <summary>Docker's <c>[{"Name": "nofile", "Soft": 65535, "Hard": 65535}]</c> shape.</summary>
+    public ImmutableArray<UlimitSpec>? Ulimits { get; init; }
+
+    // Harmless docker-run settings, passed on as they are (checked by the runner's validator).
+
+    /// <summary>Size of <c>/dev/shm</c> in bytes.</summary>
+    public long? ShmSize { get; init; }
+
+    public LogConfigSpec? LogConfig { get; init; }
+
+    /// <summary>Container path to tmpfs mount options, as <c>docker run --tmpfs /run:size=64m</c>.</summary>
+    public ImmutableSortedDictionary<string, string>? Tmpfs { get; init; }
+
+    /// <summary>Run an init process (tini) as PID 1.</summary>
+    public bool? Init { get; init; }
+
+    public int? OomScoreAdj { get; init; }
+
+    public long? PidsLimit { get; init; }
+
+    public long? MemoryReservation { get; init; }
+
+    public bool? ReadonlyRootfs { get; init; }
+
+    public ImmutableArray<string>? Dns { get; init; }
+
+    public ImmutableArray<string>? DnsOptions { get; init; }
+
+    public ImmutableArray<string>? DnsSearch { get; init; }
+
+    /// <summary><c>hostname:IP</c> lines added to the container's <c>/etc/hosts</c>.</summary>
+    public ImmutableArray<string>? ExtraHosts { get; init; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unmodelled { get; init; }

@@ -35,4 +35,38 @@ public sealed class DockerSpecMapperTests
         parameters.Healthcheck!.Interval.Should().Be(TimeSpan.FromSeconds(2));
         parameters.Healthcheck.Retries.Should().Be(3);
     }
+
+    [Fact]
+    public void ToCreateParameters_DockerRunFields_PassedOnAsDockerTakesThem()
+    {
+        var spec = Specs.Elasticsearch() with
+        {
+            Hostname = "node-a",
+            HostConfig = Specs.Elasticsearch().HostConfig! with
+            {
+                Ulimits = [new UlimitSpec("nofile", 1024, 65535)],
+                ShmSize = 64L * 1024 * 1024,
+                LogConfig = new LogConfigSpec("json-file", ImmutableSortedDictionary<string, string>.Empty.Add("max-size", "10m")),
+                Tmpfs = ImmutableSortedDictionary<string, string>.Empty.Add("/run", "size=16m"),
+                Init = true,
+                OomScoreAdj = 500,
+                PidsLimit = 4096,
+                ExtraHosts = ["db:10.0.0.3"],
+            },
+        };
+
+        var parameters = DockerSpecMapper.ToCreateParameters(new ContainerCreateRequest("es-1", spec, ImmutableSortedDictionary<string, string>.Empty));
+
+        parameters.Hostname.Should().Be("node-a");
+        var host = parameters.HostConfig!;
+        host.Ulimits.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Name = "nofile", Soft = 1024L, Hard = 65535L });
+        host.ShmSize.Should().Be(64L * 1024 * 1024);
+        host.LogConfig!.Type.Should().Be("json-file");
+        host.LogConfig.Config.Should().Contain("max-size", "10m");
+        host.Tmpfs.Should().Contain("/run", "size=16m");
+        host.Init.Should().BeTrue();
+        host.OomScoreAdj.Should().Be(500);
+        host.PidsLimit.Should().Be(4096);
+        host.ExtraHosts.Should().Equal("db:10.0.0.3");
+    }
 }

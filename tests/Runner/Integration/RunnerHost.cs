@@ -25,8 +25,6 @@ internal sealed class RunnerHost : IAsyncDisposable
             ["Runner:HostId"] = hostId,
             ["Runner:DataRoot"] = dataRoot,
             ["Runner:ResyncInterval"] = "00:00:02",
-            ["Runner:RestartBackoffInitial"] = "00:00:00.200",
-            ["Runner:RestartBackoffMax"] = "00:00:02",
             ["Runner:RetryDelay"] = "00:00:00.200",
             ["ZooKeeper:ConnectString"] = connectString,
             ["ZooKeeper:SessionTimeoutSeconds"] = SessionTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

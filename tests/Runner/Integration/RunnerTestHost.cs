@@ -32,7 +32,14 @@ internal sealed class RunnerTestHost : IAsyncDisposable
 
     public string ContainerName(string name) => $"{HostId}-{name}";
 
-    public ContainerSpec Elasticsearch(string name, int hostPort, string? stopSignal = null, int stopTimeout = 2, string restartPolicy = RestartPolicySpec.UnlessStopped) => new()
+    /// <summary>A node definition binding <c>&lt;DataRoot&gt;/&lt;name&gt;/data</c>, created here as the allocator would (the runner never creates bind sources).</summary>
+    public ContainerSpec Elasticsearch(string name, int hostPort, string? stopSignal = null, int stopTimeout = 2, string restartPolicy = RestartPolicySpec.UnlessStopped)
+    {
+        Directory.CreateDirectory($"{DataRoot}/{name}/data");
+        return Node(name, hostPort, stopSignal, stopTimeout, restartPolicy);
+    }
+
+    private ContainerSpec Node(string name, int hostPort, string? stopSignal, int stopTimeout, string restartPolicy) => new()
     {
         Image = Image,
         Env = [$"node.name={name}", "cluster.name=runner-test"],
@@ -55,7 +62,7 @@ internal sealed class RunnerTestHost : IAsyncDisposable
 
     public async Task WriteRawAsync(string name, byte[] data)
     {
-        var path = CloudPaths.Container(HostId, name);
+        var path = CloudPaths.ContainersOf(HostId) + "/" + name;
         try
         {
             await _client.SetDataAsync(path, data, -1, CancellationToken.None);
@@ -66,13 +73,14 @@ internal sealed class RunnerTestHost : IAsyncDisposable
         }
     }
 
-    public Task DeleteAsync(string name) => _client.DeleteAsync(CloudPaths.Container(HostId, name), -1, CancellationToken.None);
+    public Task DeleteAsync(string name) => _client.DeleteAsync(CloudPaths.ContainersOf(HostId) + "/" + name, -1, CancellationToken.None);
 
     public async Task<ContainerObservation?> InspectAsync(string name)
     {
         try
         {
-            var result = await _client.GetDataAsync(CloudPaths.InspectedContainer(HostId, name), null, CancellationToken.None);
+            // Raw path: the runner publishes under the definition's own node name, whatever Docker thinks of it.
+            var result = await _client.GetDataAsync(CloudPaths.InspectOf(HostId) + "/" + name, null, CancellationToken.None);
             return CloudJson.Deserialize<ContainerObservation>(result.Data);
         }
         catch (NoNodeException)

@@ -17,32 +17,43 @@ public sealed class BindSourceGuardTests : IDisposable
     }
 
     [Fact]
-    public void Prepare_MissingSource_CreatesDirectory()
+    public void Check_MissingFileSource_ReportedMissingAndNothingCreated()
     {
-        var errors = BindSourceGuard.Prepare(Spec($"{_root}/es-1/data:/data"), _root);
+        Directory.CreateDirectory($"{_root}/es-1");
 
-        errors.Should().BeEmpty();
-        Directory.Exists($"{_root}/es-1/data").Should().BeTrue();
+        var check = BindSourceGuard.Check(Spec($"{_root}/es-1/unicast_hosts.txt:/usr/share/elasticsearch/config/unicast_hosts.txt:ro"), _root);
+
+        check.Refusals.Should().BeEmpty();
+        check.Missing.Should().ContainSingle().Which.Should().Contain("unicast_hosts.txt").And.Contain("does not exist");
+        Path.Exists($"{_root}/es-1/unicast_hosts.txt").Should().BeFalse("a file bind whose source is missing must not become a directory");
     }
 
     [Fact]
-    public void Prepare_ExistingFile_KeptAsFile()
+    public void Check_ExistingDirectory_Ready()
+    {
+        Directory.CreateDirectory($"{_root}/es-1/data");
+
+        BindSourceGuard.Check(Spec($"{_root}/es-1/data:/data"), _root).IsReady.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Check_ExistingFile_ReadyAndKeptAsFile()
     {
         Directory.CreateDirectory($"{_root}/es-1");
         File.WriteAllText($"{_root}/es-1/hosts.txt", "a");
 
-        BindSourceGuard.Prepare(Spec($"{_root}/es-1/hosts.txt:/hosts.txt:ro"), _root).Should().BeEmpty();
+        BindSourceGuard.Check(Spec($"{_root}/es-1/hosts.txt:/hosts.txt:ro"), _root).IsReady.Should().BeTrue();
 
         File.ReadAllText($"{_root}/es-1/hosts.txt").Should().Be("a");
     }
 
     [Fact]
-    public void Prepare_SymlinkPlantedUnderRoot_Refused()
+    public void Check_SymlinkPlantedUnderRoot_Refused()
     {
         Directory.CreateDirectory($"{_root}/es-1");
         Directory.CreateSymbolicLink($"{_root}/es-1/escape", _outside);
 
-        var errors = BindSourceGuard.Prepare(Spec($"{_root}/es-1/escape/etc:/x"), _root);
+        var errors = BindSourceGuard.Check(Spec($"{_root}/es-1/escape/etc:/x"), _root).Refusals;
 
         errors.Should().ContainSingle().Which.Should().Contain("symbolic link");
         Directory.Exists(Path.Combine(_outside, "etc")).Should().BeFalse();

@@ -112,7 +112,8 @@ public sealed class DefinitionValidatorTests
     [InlineData("Devices", "[]", "devices")]
     [InlineData("PidMode", "\"host\"", "process namespace")]
     [InlineData("SecurityOpt", "[\"seccomp=unconfined\"]", "security")]
-    [InlineData("ShmSize", "1024", "not supported")]
+    [InlineData("Links", "[\"other:db\"]", "not supported")]
+    [InlineData("OomKillDisable", "true", "killable")]
     public void Validate_UnmodelledHostConfigField_Refused(string field, string json, string reason)
     {
         var host = Specs.Elasticsearch().HostConfig! with

@@ -5,7 +5,6 @@ using Cloud.Runner.Reconcile;
 using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Cloud.Runner.Tests.Reconcile;
@@ -13,15 +12,13 @@ namespace Cloud.Runner.Tests.Reconcile;
 public sealed class ContainerReconcilerTests
 {
     private readonly FakeRuntime _runtime = new();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly ContainerReconciler _reconciler;
 
     public ContainerReconcilerTests()
     {
         var options = Options.Create(new RunnerOptions { HostId = "host-1", MaxParallelActions = 1, DataRoot = Path.Combine(Path.GetTempPath(), "runner-unit-" + Guid.NewGuid().ToString("N")[..8]) });
-        var restarts = new RestartBook(options);
-        var applier = new ContainerActionApplier(_runtime, restarts, options, _time, NullLogger<ContainerActionApplier>.Instance);
-        _reconciler = new ContainerReconciler(_runtime, applier, restarts, options, _time, NullLogger<ContainerReconciler>.Instance);
+        var applier = new ContainerActionApplier(_runtime, options, NullLogger<ContainerActionApplier>.Instance);
+        _reconciler = new ContainerReconciler(_runtime, applier, options, NullLogger<ContainerReconciler>.Instance);
     }
 
     [Fact]
@@ -56,6 +53,19 @@ public sealed class ContainerReconcilerTests
         _runtime.Calls.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Reconcile_UnexpectedExceptionForOneContainer_ThatContainersErrorOthersGoOn()
+    {
+        _runtime.ThrowOnCreate.Add("broken");
+        var desired = Snapshot(isAuthoritative: true, "broken", "fine");
+
+        var pass = await _reconciler.ReconcileAsync(desired, CancellationToken.None);
+
+        _runtime.Containers.Keys.Should().BeEquivalentTo(["fine"]);
+        pass.Failures.Should().ContainKey("broken").WhoseValue.Error.Should().Contain("InvalidOperationException").And.Contain("engine said something odd");
+        pass.Failures.Should().NotContainKey("fine");
+    }
+
     private static DesiredSnapshot Snapshot(bool isAuthoritative, params string[] names) =>
         new(names.ToImmutableSortedDictionary(n => n, n => Specs.Desired(n, Specs.Elasticsearch() with { HostConfig = Specs.Elasticsearch().HostConfig! with { Binds = null } }), StringComparer.Ordinal), 1, isAuthoritative);
 
@@ -67,6 +77,8 @@ public sealed class ContainerReconcilerTests
         public Dictionary<string, RuntimeContainerState> Containers { get; } = new(StringComparer.Ordinal);
 
         public List<string> Calls { get; } = [];
+
+        public HashSet<string> ThrowOnCreate { get; } = [];
 
         public Task<RuntimeInfo> GetInfoAsync(CancellationToken cancellationToken) => Task.FromResult(new RuntimeInfo("fake", "1.41", null, null, 1, 1));
 
@@ -81,6 +93,11 @@ public sealed class ContainerReconcilerTests
         public Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
         {
             Calls.Add("create " + request.Name);
+            if (ThrowOnCreate.Contains(request.Name))
+            {
+                throw new InvalidOperationException("engine said something odd");
+            }
+
             var id = "n" + Interlocked.Increment(ref _ids);
             Containers[request.Name] = new RuntimeContainerState
             {

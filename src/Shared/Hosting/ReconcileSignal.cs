@@ -1,14 +1,15 @@
 using System.Threading.Channels;
 using Cloud.ZooKeeper;
 
-namespace Cloud.Allocator.Coordination;
+namespace Cloud.Shared.Hosting;
 
 /// <summary>
 /// Wakes the reconcile loop. Watches only say "something changed": many signals before a pass
 /// collapse into one, and the pass re-reads everything (level-triggered). One watcher instance is
-/// handed to every read, so re-reading the same path never piles up watches.
+/// handed to every read, so re-reading the same path never piles up watches. The one wake signal of
+/// every agent loop (the runner's and the allocator's).
 /// </summary>
-internal sealed class ReconcileSignal
+public sealed class ReconcileSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
