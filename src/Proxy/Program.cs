@@ -1,5 +1,4 @@
+using Cloud.Proxy;
 using Cloud.Shared.Hosting;
 
-var builder = CloudHost.CreateBuilder("proxy", args, DefaultUrls.Proxy);
-var app = builder.Build();
-return await CloudHost.RunAsync(app);
+return await CloudHost.RunAsync(ProxyApplication.Build(args));

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Cloud.Proxy.Forwarding;
+
+/// <summary>
+/// The proxy's own refusals (404, 403, 503) in Elasticsearch's error shape, so clients and
+/// Elasticsearch client libraries print the reason:
+/// <c>{"error":{"root_cause":[{"type":..,"reason":..}],"type":..,"reason":..},"status":..}</c>.
+/// </summary>
+internal static class ElasticsearchErrors
+{
+    public const string UnknownCluster = "cluster_not_found_exception";
+    public const string Unavailable = "cluster_unavailable_exception";
+    public const string Forbidden = "security_exception";
+    public const string NoCluster = "cluster_id_missing_exception";
+    public const string BadGateway = "proxy_upstream_exception";
+
+    public static async Task WriteAsync(HttpContext context, int status, string type, string reason)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=UTF-8";
+        var cause = new Dictionary<string, string> { ["type"] = type, ["reason"] = reason };
+        var body = new Dictionary<string, object>
+        {
+            ["error"] = new Dictionary<string, object> { ["root_cause"] = new[] { cause }, ["type"] = type, ["reason"] = reason },
+            ["status"] = status,
+        };
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await JsonSerializer.SerializeAsync(response.Body, body, cancellationToken: context.RequestAborted);
+        }
+    }
+}

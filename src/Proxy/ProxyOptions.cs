@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Cloud.Proxy;
+
+/// <summary>How the proxy routes (configuration section <c>Proxy</c>).</summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Proxy";
+
+    /// <summary>Clients reach cluster <c>C</c> at <c>C.&lt;Domain&gt;</c> on any port.</summary>
+    [Required]
+    public string Domain { get; set; } = "localhost";
+
+    /// <summary>This proxy's liveness node is <c>/cloud/proxies/&lt;ProxyId&gt;</c>; defaults to the machine name.</summary>
+    public string? ProxyId { get; set; }
+
+    /// <summary>The proxy's own zone: instances there are preferred while any of them is healthy.</summary>
+    public string? Zone { get; set; }
+
+    /// <summary>Peers (CIDRs) whose <c>X-Forwarded-For</c> is believed when applying traffic filters.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Requests whose headers are larger than this get 431 from Kestrel.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
+
+    /// <summary>How often failed instances are probed to bring them back into rotation.</summary>
+    [Range(50, 60_000)]
+    public int ProbeIntervalMilliseconds { get; set; } = 500;
+
+    /// <summary>Connect timeout to an instance; a connect that takes longer counts as a failure.</summary>
+    [Range(50, 60_000)]
+    public int ConnectTimeoutMilliseconds { get; set; } = 2_000;
+
+    /// <summary>How long a forwarded request may stay idle (no bytes either way) before it is cancelled.</summary>
+    [Range(1, 3600)]
+    public int ActivityTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>How often expiring overrides are checked.</summary>
+    [Range(10, 10_000)]
+    public int ExpiryCheckMilliseconds { get; set; } = 200;
+
+    /// <summary>How many audit entries <c>/cloud/audit</c> keeps; older ones are deleted.</summary>
+    [Range(10, 100_000)]
+    public int AuditRetention { get; set; } = 1000;
+}

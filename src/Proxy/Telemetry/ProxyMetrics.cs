@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Cloud.Proxy.Telemetry;
+
+/// <summary>
+/// The proxy's OpenTelemetry instruments (meter <c>Cloud.Proxy</c>), tagged by cluster id. Recording
+/// allocates nothing; exporters are wired by the host's telemetry setup.
+/// </summary>
+internal sealed class ProxyMetrics : IDisposable
+{
+    public const string MeterName = "Cloud.Proxy";
+
+    // Status codes boxed once, so tagging a request with its status allocates nothing.
+    private static readonly object[] BoxedStatus = [.. Enumerable.Range(0, 600).Select(i => (object)i)];
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _upstreamErrors;
+    private readonly Counter<long> _retries;
+
+    public ProxyMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _requests = _meter.CreateCounter<long>("cloud.proxy.requests", "{request}", "Requests answered, by cluster and status code");
+        _duration = _meter.CreateHistogram<double>("cloud.proxy.request.duration", "s", "Time from request to response end, by cluster");
+        _upstreamErrors = _meter.CreateCounter<long>("cloud.proxy.upstream.errors", "{error}", "Failed attempts to reach an instance, by cluster");
+        _retries = _meter.CreateCounter<long>("cloud.proxy.retries", "{request}", "Idempotent requests sent again to another instance, by cluster");
+    }
+
+    public void RequestEnded(string clusterId, int statusCode, long startTimestamp)
+    {
+        var cluster = new KeyValuePair<string, object?>("cluster_id", clusterId);
+        _requests.Add(1, cluster, new KeyValuePair<string, object?>("status_code", (uint)statusCode < BoxedStatus.Length ? BoxedStatus[statusCode] : statusCode));
+        _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, cluster);
+    }
+
+    public void UpstreamError(string clusterId) => _upstreamErrors.Add(1, new KeyValuePair<string, object?>("cluster_id", clusterId));
+
+    public void Retried(string clusterId) => _retries.Add(1, new KeyValuePair<string, object?>("cluster_id", clusterId));
+
+    public void Dispose() => _meter.Dispose();
+}
