@@ -1,0 +1,9 @@
+namespace Cloud.ElasticsearchNode.Cluster.State;
+
+internal enum ShardRoutingState
+{
+    Unassigned,
+    Initializing,
+    Started,
+    Relocating,
+}

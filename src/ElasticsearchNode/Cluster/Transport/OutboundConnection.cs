@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Cloud.ElasticsearchNode.Cluster.Transport;
+
+/// <summary>
+/// One connection from this node to a peer address, multiplexing any number of requests (bounded by
+/// <see cref="TransportOptions.MaxPendingRequestsPerConnection"/>). When it breaks, every waiting
+/// request fails with node_disconnected_exception and the owner drops it.
+/// </summary>
+internal sealed class OutboundConnection : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly FramedStream _stream;
+    private readonly TcpClient _client;
+    private long _nextId;
+    private Task _reader = Task.CompletedTask;
+
+    private OutboundConnection(string address, TcpClient client, TransportOptions options)
+    {
+        Address = address;
+        _client = client;
+        _stream = new FramedStream(client.GetStream(), options.MaxFrameBytes);
+        _slots = new SemaphoreSlim(options.MaxPendingRequestsPerConnection);
+    }
+
+    public string Address { get; }
+
+    public TransportHandshake? Remote { get; private set; }
+
+    public bool IsClosed => _closed.IsCancellationRequested;
+
+    public static async Task<OutboundConnection> OpenAsync(string address, TransportOptions options, TransportHandshake local, CancellationToken cancellationToken)
+    {
+        var (host, port) = TransportAddress.Parse(address);
+        var client = new TcpClient { NoDelay = true };
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connectTimeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await client.ConnectAsync(host, port, connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw TransportException.Connect(address, ex);
+        }
+
+        var connection = new OutboundConnection(address, client, options);
+        connection._reader = connection.ReadLoopAsync();
+        try
+        {
+            var body = await connection.RequestAsync(TransportHandshake.Action, JsonSerializer.SerializeToElement(local, ClusterJson.Options), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            var remote = body.Deserialize<TransportHandshake>(ClusterJson.Options) ?? throw new TransportException("handshake returned nothing");
+            var refusal = local.RefusalFor(remote);
+            if (refusal is not null)
+            {
+                throw new TransportException("connect_transport_exception", refusal);
+            }
+
+            connection.Remote = remote;
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<JsonElement> RequestAsync(string action, JsonElement body, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!await _slots.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            throw TransportException.Rejected($"[{Address}] has {_pending.Count} requests pending");
+        }
+
+        var id = Interlocked.Increment(ref _nextId);
+        var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        try
+        {
+            if (IsClosed)
+            {
+                throw TransportException.Disconnected(Address);
+            }
+
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                await _stream.WriteAsync(new TransportEnvelope(id, TransportEnvelopeKind.Request, action, body), deadline.Token).ConfigureAwait(false);
+                return await answer.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw IsClosed ? TransportException.Disconnected(Address) : TransportException.Timeout(Address, action, timeout);
+            }
+            catch (IOException)
+            {
+                await CloseAsync().ConfigureAwait(false);
+                throw TransportException.Disconnected(Address);
+            }
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+            _slots.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        try
+        {
+            await _reader.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The reader's failure was already reported to every waiting request.
+        }
+
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _client.Dispose();
+        _slots.Dispose();
+        _closed.Dispose();
+    }
+
+    private Task CloseAsync()
+    {
+        if (!_closed.IsCancellationRequested)
+        {
+            _closed.Cancel();
+            _client.Client.Close();
+        }
+
+        foreach (var (_, waiter) in _pending)
+        {
+            waiter.TrySetException(TransportException.Disconnected(Address));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (!_closed.IsCancellationRequested)
+            {
+                var envelope = await _stream.ReadAsync(_closed.Token).ConfigureAwait(false);
+                if (envelope is null)
+                {
+                    break;
+                }
+
+                if (_pending.TryGetValue(envelope.Id, out var waiter))
+                {
+                    if (envelope.Kind == TransportEnvelopeKind.Error)
+                    {
+                        var error = envelope.Error ?? new TransportError("transport_exception", "unknown remote error");
+                        waiter.TrySetException(new TransportException(error.Type, error.Reason));
+                    }
+                    else
+                    {
+                        waiter.TrySetResult(envelope.Body);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or TransportException or ObjectDisposedException or JsonException)
+        {
+            // Falls through to closing: every waiting request learns the connection is gone.
+        }
+
+        await CloseAsync().ConfigureAwait(false);
+    }
+}
