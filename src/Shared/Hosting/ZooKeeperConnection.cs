@@ -11,14 +11,16 @@ namespace Cloud.Shared.Hosting;
 /// </summary>
 public sealed partial class ZooKeeperConnection : IAsyncDisposable
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    private static readonly Backoff ConnectBackoff = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
     private readonly ZooKeeperOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lazy<Task<ZooKeeperClient>> _client;
+    private readonly Lock _lock = new();
+    private Task<ZooKeeperClient>? _client;
+    private bool _disposed;
 
     public ZooKeeperConnection(IOptions<ZooKeeperOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
@@ -28,18 +30,45 @@ public sealed partial class ZooKeeperConnection : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ZooKeeperConnection>();
         _timeProvider = timeProvider;
-        _client = new Lazy<Task<ZooKeeperClient>>(() => ConnectUntilConnectedAsync(_stopping.Token));
     }
 
     /// <summary>The connected client; waits (until cancelled) while ZooKeeper cannot be reached.</summary>
-    public Task<ZooKeeperClient> GetClientAsync(CancellationToken cancellationToken) => _client.Value.WaitAsync(cancellationToken);
+    public Task<ZooKeeperClient> GetClientAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Started under the lock, so disposal either sees this task (and waits for it) or refuses the call.
+            _client ??= Task.Run(() => ConnectUntilConnectedAsync(_stopping.Token), CancellationToken.None);
+            return _client.WaitAsync(cancellationToken);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
-        if (_client.IsValueCreated && _client.Value.IsCompletedSuccessfully)
+        Task<ZooKeeperClient>? connecting;
+        lock (_lock)
         {
-            await _client.Value.Result.DisposeAsync();
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            connecting = _client;
+        }
+
+        await _stopping.CancelAsync();
+        if (connecting is not null)
+        {
+            // A connect that completes while we cancel still yields a client: it must be closed too, or its
+            // session (and the role's ephemeral nodes) would outlive the role by a session timeout.
+            await ((Task)connecting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (connecting.IsCompletedSuccessfully)
+            {
+                await connecting.Result.DisposeAsync();
+            }
         }
 
         _stopping.Dispose();
@@ -54,7 +83,6 @@ public sealed partial class ZooKeeperConnection : IAsyncDisposable
             RequestTimeout = TimeSpan.FromSeconds(_options.RequestTimeoutSeconds),
             TimeProvider = _timeProvider,
         };
-        var backoff = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -72,9 +100,7 @@ public sealed partial class ZooKeeperConnection : IAsyncDisposable
                 LogConnectFailed(ex, _options.ConnectString, attempt);
             }
 
-            var jittered = backoff * (0.5 + Random.Shared.NextDouble());
-            await Task.Delay(jittered, _timeProvider, cancellationToken);
-            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+            await ConnectBackoff.WaitAsync(attempt, _timeProvider, cancellationToken);
         }
     }
 

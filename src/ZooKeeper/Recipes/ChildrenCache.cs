@@ -61,9 +61,9 @@ public sealed partial class ChildrenCache : IAsyncDisposable
                 await ResyncAsync(cancellationToken).ConfigureAwait(false);
                 break;
             }
-            catch (Exception ex) when (Backoff.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (RetryableErrors.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(Backoff.Delay(attempt), _client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Backoff.Default.WaitAsync(attempt + 1, _client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -173,7 +173,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
                     await ProcessAsync(work, token).ConfigureAwait(false);
                     failures = 0;
                 }
-                catch (Exception ex) when (Backoff.IsRetryable(ex) && !token.IsCancellationRequested)
+                catch (Exception ex) when (RetryableErrors.IsRetryable(ex) && !token.IsCancellationRequested)
                 {
                     // Level-based recovery: whatever failed, re-read everything once connected again.
                     LogResyncScheduled(_logger, Path, ex.Message);
@@ -181,7 +181,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
                     _resyncPending = true;
                     if (_client.State == ConnectionState.Connected)
                     {
-                        await Task.Delay(Backoff.Delay(failures++), _client.Options.TimeProvider, token).ConfigureAwait(false);
+                        await Backoff.Default.WaitAsync(++failures, _client.Options.TimeProvider, token).ConfigureAwait(false);
                         _work.Writer.TryWrite(CacheWork.Resync);
                     }
                 }

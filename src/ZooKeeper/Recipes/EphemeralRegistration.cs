@@ -131,10 +131,10 @@ public sealed partial class EphemeralRegistration : IAsyncDisposable
                 await EnsureAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (Backoff.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (RetryableErrors.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
                 LogRetrying(_logger, Path, ex.Message);
-                await Task.Delay(Backoff.Delay(attempt), _client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Backoff.Default.WaitAsync(attempt + 1, _client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -9,6 +9,8 @@ namespace Cloud.ZooKeeper.Recipes;
 /// </summary>
 internal sealed class SequentialNodeQueue(ZooKeeperClient client, string path, string prefix, byte[] data)
 {
+    private static readonly Backoff QueueBackoff = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
+
     private readonly string _guid = Guid.NewGuid().ToString("N");
 
     /// <summary>Waits until our node is first; returns its path. Deletes it when cancelled.</summary>
@@ -56,9 +58,9 @@ internal sealed class SequentialNodeQueue(ZooKeeperClient client, string path, s
 
                     failures = 0;
                 }
-                catch (Exception ex) when (Backoff.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (RetryableErrors.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
                 {
-                    await Task.Delay(Backoff.Delay(failures++, TimeSpan.FromSeconds(2)), client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    await QueueBackoff.WaitAsync(++failures, client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -16,6 +16,8 @@ namespace Cloud.ZooKeeper.Session;
 internal sealed partial class ZooKeeperSession : IAsyncDisposable
 {
     private const int SetWatchesBatchBytes = 128 * 1024;
+    private static readonly TimeSpan ReconnectInitial = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ReconnectMax = TimeSpan.FromSeconds(1);
 
     private readonly ZooKeeperClientOptions _options;
     private readonly HostRotation _hosts;
@@ -388,11 +390,8 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
             return;
         }
 
-        var rounds = failures / _hosts.Count;
-        var capMs = Math.Min(1000, _negotiatedTimeout.TotalMilliseconds / 4);
-        var delayMs = Math.Min(capMs, 25 * Math.Pow(2, Math.Min(rounds, 10)));
-        delayMs = (delayMs / 2) + (Random.Shared.NextDouble() * delayMs / 2);
-        await Task.Delay(TimeSpan.FromMilliseconds(delayMs), _time, cancellationToken).ConfigureAwait(false);
+        var cap = TimeSpan.FromTicks(Math.Clamp(_negotiatedTimeout.Ticks / 4, ReconnectInitial.Ticks, ReconnectMax.Ticks));
+        await new Backoff(ReconnectInitial, cap).WaitAsync(failures / _hosts.Count, _time, cancellationToken).ConfigureAwait(false);
     }
 
     private void SetState(ConnectionState state, long sessionId, bool isNewSession)
