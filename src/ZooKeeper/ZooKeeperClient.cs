@@ -13,15 +13,23 @@ namespace Cloud.ZooKeeper;
 /// token and <see cref="ZooKeeperClientOptions.RequestTimeout"/>; failures surface as subclasses of
 /// <see cref="ZooKeeperException"/>.
 /// </summary>
-public sealed class ZooKeeperClient : IAsyncDisposable
+public sealed partial class ZooKeeperClient : IAsyncDisposable
 {
+    private const int PersistentWithTtlFlag = 5;
+    private const int PersistentSequentialWithTtlFlag = 6;
+
+    /// <summary>The server keeps a TTL in 40 bits of the ephemeral owner.</summary>
+    private const long MaxTtlMs = 0xFF_FFFF_FFFFL;
+
     private readonly ZooKeeperSession _session;
     private readonly ConnectString _connectString;
+    private readonly ILogger _logger;
 
     private ZooKeeperClient(ZooKeeperClientOptions options, ILogger logger)
     {
         _connectString = Session.ConnectString.Parse(options.ConnectString);
-        _session = new ZooKeeperSession(options, _connectString, logger, change => ConnectionStateChanged?.Invoke(change));
+        _logger = logger;
+        _session = new ZooKeeperSession(options, _connectString, logger, RaiseConnectionStateChanged);
         Options = options;
     }
 
@@ -37,7 +45,10 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     /// <summary>The timeout the server granted.</summary>
     public TimeSpan NegotiatedSessionTimeout => _session.NegotiatedTimeout;
 
-    /// <summary>Raised, in order and one at a time, on every connection state change.</summary>
+    /// <summary>
+    /// Raised, in order and one at a time, on every connection state change. Each handler is called on its
+    /// own: one that throws is logged and does not keep the change from the others.
+    /// </summary>
     public event Action<ConnectionStateChange>? ConnectionStateChanged;
 
     /// <summary>Starts a session and returns once connected (or fails after the connect timeout).</summary>
@@ -70,14 +81,48 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         PathValidator.Validate(path, mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential);
-        using var writer = RequestFrame.Start(OpCode.Create, capacity: data.Length + path.Length + 64);
+        var opCode = RequestBodies.CreateOpCode(mode);
+        using var writer = RequestFrame.Start(opCode, capacity: data.Length + path.Length + 64);
         RequestBodies.WriteCreate(writer, ServerPath(path), data, acl ?? Acl.OpenUnsafe, mode);
         var chroot = _connectString;
         var created = await _session.SubmitAsync(
-            new PendingRequest<string>(OpCode.Create, path, (ref JuteReader r) => chroot.ToClientPath(r.ReadString() ?? string.Empty)),
+            new PendingRequest<string>(opCode, path, (ref JuteReader r) => chroot.ToClientPath(r.ReadString() ?? string.Empty)),
             writer,
             cancellationToken).ConfigureAwait(false);
         return created;
+    }
+
+    /// <summary>
+    /// Creates a persistent node the server deletes once it has had no change and no child for
+    /// <paramref name="ttl"/> (checked with the container sweep). Needs servers started with
+    /// zookeeper.extendedTypesEnabled=true; others answer <see cref="UnimplementedException"/>.
+    /// </summary>
+    public async Task<string> CreateWithTtlAsync(string path, byte[] data, TimeSpan ttl, bool sequential = false, IReadOnlyList<Acl>? acl = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (ttl <= TimeSpan.Zero || ttl.TotalMilliseconds > MaxTtlMs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ttl), ttl, $"A TTL must be between 1 ms and {MaxTtlMs} ms.");
+        }
+
+        PathValidator.Validate(path, sequential);
+        using var writer = RequestFrame.Start(OpCode.CreateTtl, capacity: data.Length + path.Length + 64);
+        writer.WriteString(ServerPath(path));
+        writer.WriteBuffer(data);
+        var entries = acl ?? Acl.OpenUnsafe;
+        writer.WriteInt(entries.Count);
+        foreach (var entry in entries)
+        {
+            entry.Write(writer);
+        }
+
+        writer.WriteInt(sequential ? PersistentSequentialWithTtlFlag : PersistentWithTtlFlag);
+        writer.WriteLong((long)ttl.TotalMilliseconds);
+        var chroot = _connectString;
+        return await _session.SubmitAsync(
+            new PendingRequest<string>(OpCode.CreateTtl, path, (ref JuteReader r) => chroot.ToClientPath(r.ReadString() ?? string.Empty)),
+            writer,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates <paramref name="path"/> and any missing parent (persistent, open ACL); succeeds if it already exists.</summary>
@@ -232,6 +277,29 @@ public sealed class ZooKeeperClient : IAsyncDisposable
         }
     }
 
+    private void RaiseConnectionStateChanged(ConnectionStateChange change)
+    {
+        if (ConnectionStateChanged is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((Action<ConnectionStateChange>)handler)(change);
+            }
+            catch (Exception ex)
+            {
+                LogStateHandlerFailed(_logger, change.State, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A ZooKeeper connection-state handler threw on {State}; the other handlers were still told")]
+    private static partial void LogStateHandlerFailed(ILogger logger, ConnectionState state, Exception exception);
+
     private string ServerPath(string clientPath) => _connectString.ToServerPath(clientPath);
 
     private static DataResult ReadData(ref JuteReader reader)
@@ -274,7 +342,7 @@ public sealed class ZooKeeperClient : IAsyncDisposable
             results.Add(type switch
             {
                 OpCode.Create => new CreateResult(chroot.ToClientPath(reader.ReadString() ?? string.Empty)),
-                OpCode.Create2 => ReadCreate2(ref reader, chroot),
+                OpCode.Create2 or OpCode.CreateContainer => ReadCreate2(ref reader, chroot),
                 OpCode.Delete => new DeleteResult(),
                 OpCode.SetData => new SetDataResult(Stat.Read(ref reader)),
                 OpCode.Check => new CheckResult(),

@@ -5,7 +5,7 @@ namespace Cloud.ZooKeeper;
 
 public sealed record CreateOp(string Path, byte[] Data, CreateMode Mode, IReadOnlyList<Acl> Acl) : Op(Path)
 {
-    internal override OpCode Code => OpCode.Create;
+    internal override OpCode Code => RequestBodies.CreateOpCode(Mode);
 
     internal override void Validate() =>
         PathValidator.Validate(Path, Mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential);

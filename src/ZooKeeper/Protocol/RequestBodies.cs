@@ -18,6 +18,9 @@ internal static class RequestBodies
         writer.WriteInt((int)mode);
     }
 
+    /// <summary>A container is created with its own request type (its reply carries the stat, like create2).</summary>
+    public static OpCode CreateOpCode(CreateMode mode) => mode == CreateMode.Container ? OpCode.CreateContainer : OpCode.Create;
+
     public static void WritePathAndWatch(JuteWriter writer, string serverPath, bool watch)
     {
         writer.WriteString(serverPath);

@@ -127,19 +127,23 @@ internal sealed partial class ZooKeeperSession
             return;
         }
 
+        // SetWatches2 (3.6+) also carries the persistent watches; plain SetWatches keeps older servers working.
+        var opCode = paths.HasPersistent ? OpCode.SetWatches2 : OpCode.SetWatches;
         var relativeZxid = Volatile.Read(ref _lastZxid);
-        var data = new List<string>();
-        var exist = new List<string>();
-        var child = new List<string>();
+        List<string>[] lists = [[], [], [], [], []];
         var batchBytes = 0;
         var batches = 0;
         async Task FlushAsync()
         {
-            using var writer = RequestFrame.Start(OpCode.SetWatches, Xids.SetWatches, batchBytes + 64);
+            using var writer = RequestFrame.Start(opCode, Xids.SetWatches, batchBytes + 64);
             writer.WriteLong(relativeZxid);
-            writer.WriteStringVector(data);
-            writer.WriteStringVector(exist);
-            writer.WriteStringVector(child);
+            var count = opCode == OpCode.SetWatches2 ? 5 : 3;
+            for (var i = 0; i < count; i++)
+            {
+                writer.WriteStringVector(lists[i]);
+                lists[i].Clear();
+            }
+
             var (buffer, length) = writer.DetachFrame();
             try
             {
@@ -151,15 +155,13 @@ internal sealed partial class ZooKeeperSession
             }
 
             batches++;
-            data.Clear();
-            exist.Clear();
-            child.Clear();
             batchBytes = 0;
         }
 
-        foreach (var (list, source) in new[] { (data, paths.Data), (exist, paths.Exist), (child, paths.Child) })
+        IReadOnlyList<string>[] sources = [paths.Data, paths.Exist, paths.Child, paths.Persistent, paths.PersistentRecursive];
+        for (var i = 0; i < sources.Length; i++)
         {
-            foreach (var clientPath in source)
+            foreach (var clientPath in sources[i])
             {
                 var serverPath = ConnectString.ToServerPath(clientPath);
                 if (batchBytes + serverPath.Length + 4 > SetWatchesBatchBytes)
@@ -167,7 +169,7 @@ internal sealed partial class ZooKeeperSession
                     await FlushAsync().ConfigureAwait(false);
                 }
 
-                list.Add(serverPath);
+                lists[i].Add(serverPath);
                 batchBytes += serverPath.Length + 4;
             }
         }
@@ -177,7 +179,7 @@ internal sealed partial class ZooKeeperSession
             await FlushAsync().ConfigureAwait(false);
         }
 
-        LogWatchesRestored(_logger, paths.Data.Count, paths.Exist.Count, paths.Child.Count, relativeZxid, batches);
+        LogWatchesRestored(_logger, paths.Data.Count, paths.Exist.Count, paths.Child.Count, paths.Persistent.Count + paths.PersistentRecursive.Count, relativeZxid, batches);
     }
 
     private async Task CloseStaleSessionAsync(HostEndpoint host, SessionCredentials stale, CancellationToken cancellationToken)

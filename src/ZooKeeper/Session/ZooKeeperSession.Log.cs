@@ -22,8 +22,8 @@ internal sealed partial class ZooKeeperSession
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing stale ZooKeeper session 0x{SessionId:x} so its ephemeral nodes go now")]
     private static partial void LogClosingStaleSession(ILogger logger, long sessionId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Restored watches: {Data} data, {Exist} exist, {Child} child since zxid 0x{Zxid:x} in {Batches} SetWatches packets")]
-    private static partial void LogWatchesRestored(ILogger logger, int data, int exist, int child, long zxid, int batches);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Restored watches: {Data} data, {Exist} exist, {Child} child, {Persistent} persistent since zxid 0x{Zxid:x} in {Batches} SetWatches packets")]
+    private static partial void LogWatchesRestored(ILogger logger, int data, int exist, int child, int persistent, long zxid, int batches);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Closing the ZooKeeper session cleanly failed")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception);

@@ -8,4 +8,7 @@ public enum EventType
     NodeDeleted = 2,
     NodeDataChanged = 3,
     NodeChildrenChanged = 4,
+
+    /// <summary>Sent to a persistent watcher removed with <see cref="ZooKeeperClient.RemoveWatchesAsync"/>: it gets no more events.</summary>
+    PersistentWatchRemoved = 7,
 }

@@ -1,8 +1,9 @@
 namespace Cloud.ZooKeeper.Watches;
 
 /// <summary>
-/// The client-side watch tables (client paths, chroot removed). Watches are one-shot: a fired watch is
-/// removed. The tables survive reconnects (they are re-sent with SetWatches) and are emptied on expiry.
+/// The client-side watch tables (client paths, chroot removed). One-shot watches (data, exist, child)
+/// are removed when they fire; persistent and persistent-recursive ones stay until removed. The tables
+/// survive reconnects (they are re-sent with SetWatches/SetWatches2) and are emptied on expiry.
 /// </summary>
 internal sealed class WatchManager
 {
@@ -10,6 +11,8 @@ internal sealed class WatchManager
     private readonly Dictionary<string, HashSet<Watcher>> _data = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<Watcher>> _exist = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<Watcher>> _child = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<Watcher>> _persistent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<Watcher>> _recursive = new(StringComparer.Ordinal);
 
     public void Register(WatchKind kind, string path, Watcher watcher)
     {
@@ -26,7 +29,7 @@ internal sealed class WatchManager
         }
     }
 
-    /// <summary>Removes and returns the watchers a node event fires.</summary>
+    /// <summary>The watchers a node event fires: one-shot ones are removed, persistent ones stay.</summary>
     public List<Watcher> Trigger(EventType type, string path)
     {
         var fired = new HashSet<Watcher>();
@@ -48,11 +51,68 @@ internal sealed class WatchManager
                     Take(_child, path, fired);
                     break;
                 default:
-                    break;
+                    return [.. fired];
+            }
+
+            if (_persistent.TryGetValue(path, out var persistent))
+            {
+                fired.UnionWith(persistent);
+            }
+
+            // A recursive watch covers its path and everything below; a child's create or delete already
+            // tells it what NodeChildrenChanged would.
+            if (_recursive.Count > 0 && type != EventType.NodeChildrenChanged)
+            {
+                for (var prefix = path; ; prefix = Parent(prefix))
+                {
+                    if (_recursive.TryGetValue(prefix, out var recursive))
+                    {
+                        fired.UnionWith(recursive);
+                    }
+
+                    if (prefix == "/")
+                    {
+                        break;
+                    }
+                }
             }
         }
 
         return [.. fired];
+    }
+
+    /// <summary>
+    /// Removes the persistent watchers of <paramref name="kind"/> at <paramref name="path"/> (only
+    /// <paramref name="watcher"/> when given) and returns them, with whether any watch of any kind is left there.
+    /// </summary>
+    public (List<Watcher> Removed, bool AnyLeftAtPath) RemovePersistent(WatchKind kind, string path, Watcher? watcher)
+    {
+        lock (_lock)
+        {
+            var table = Table(kind);
+            var removed = new List<Watcher>();
+            if (table.TryGetValue(path, out var set))
+            {
+                if (watcher is null)
+                {
+                    removed.AddRange(set);
+                    set.Clear();
+                }
+                else if (set.Remove(watcher))
+                {
+                    removed.Add(watcher);
+                }
+
+                if (set.Count == 0)
+                {
+                    table.Remove(path);
+                }
+            }
+
+            var anyLeft = _data.ContainsKey(path) || _exist.ContainsKey(path) || _child.ContainsKey(path)
+                || _persistent.ContainsKey(path) || _recursive.ContainsKey(path);
+            return (removed, anyLeft);
+        }
     }
 
     /// <summary>Removes and returns every watcher (session expired or client closed).</summary>
@@ -61,7 +121,7 @@ internal sealed class WatchManager
         var all = new HashSet<Watcher>();
         lock (_lock)
         {
-            foreach (var table in new[] { _data, _exist, _child })
+            foreach (var table in new[] { _data, _exist, _child, _persistent, _recursive })
             {
                 foreach (var set in table.Values)
                 {
@@ -79,7 +139,7 @@ internal sealed class WatchManager
     {
         lock (_lock)
         {
-            return new WatchPaths([.. _data.Keys], [.. _exist.Keys], [.. _child.Keys]);
+            return new WatchPaths([.. _data.Keys], [.. _exist.Keys], [.. _child.Keys], [.. _persistent.Keys], [.. _recursive.Keys]);
         }
     }
 
@@ -87,8 +147,16 @@ internal sealed class WatchManager
     {
         WatchKind.Data => _data,
         WatchKind.Exist => _exist,
-        _ => _child,
+        WatchKind.Child => _child,
+        WatchKind.Persistent => _persistent,
+        _ => _recursive,
     };
+
+    private static string Parent(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash <= 0 ? "/" : path[..slash];
+    }
 
     private static void Take(Dictionary<string, HashSet<Watcher>> table, string path, HashSet<Watcher> into)
     {

@@ -2,7 +2,7 @@ namespace Cloud.ZooKeeper.Watches;
 
 /// <summary>
 /// A watch to add when the reply of the request that set it arrives. Exists on a missing node sets an
-/// exist watch (the server answers NoNode but keeps the watch); other reads only on success.
+/// exist watch (the server answers NoNode but keeps the watch); other reads and addWatch only on success.
 /// </summary>
 internal sealed record WatchRegistration(WatchKind Kind, string ClientPath, Watcher Watcher)
 {

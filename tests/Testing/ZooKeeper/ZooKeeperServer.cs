@@ -16,6 +16,7 @@ public sealed class ZooKeeperServer : IAsyncDisposable
     private readonly string _configPath;
     private readonly string _mainClass;
     private ExternalProcess? _process;
+    private IReadOnlyList<string> _systemProperties = [];
 
     private ZooKeeperServer(string directory, int port, string configPath, string mainClass)
     {
@@ -34,9 +35,13 @@ public sealed class ZooKeeperServer : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts one standalone server.</summary>
-    public static async Task<ZooKeeperServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<ZooKeeperServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync([], cancellationToken);
+
+    /// <summary>Starts one standalone server with extra JVM system properties ("-Dname=value"), e.g. to shorten the container check interval.</summary>
+    public static async Task<ZooKeeperServer> StartAsync(IReadOnlyList<string> systemProperties, CancellationToken cancellationToken = default)
     {
         var server = Create(FreePorts.Next(), myId: null, quorum: null);
+        server._systemProperties = systemProperties;
         try
         {
             await server.StartAgainAsync(cancellationToken);
@@ -100,6 +105,7 @@ public sealed class ZooKeeperServer : IAsyncDisposable
         [
             "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dzookeeper.admin.enableServer=false",
+            .. _systemProperties,
             "-cp", ZooKeeperPackage.ClassPath,
             _mainClass, _configPath,
         ]);
@@ -145,19 +151,28 @@ public sealed class ZooKeeperServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a four-letter-word admin command (<c>srvr</c>, <c>cons</c>, <c>mntr</c>...).</summary>
+    /// <summary>
+    /// Sends a four-letter-word admin command (<c>srvr</c>, <c>cons</c>, <c>mntr</c>...); null when the server
+    /// does not answer within a few seconds (a starting server can accept the connection and say nothing).
+    /// </summary>
     public async Task<string?> TryFourLetterWordAsync(string command, CancellationToken cancellationToken = default)
     {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(TimeSpan.FromSeconds(3));
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
+            await client.ConnectAsync("127.0.0.1", Port, probe.Token);
             var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(command), cancellationToken);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command), probe.Token);
             using var reader = new StreamReader(stream, Encoding.ASCII);
-            return await reader.ReadToEndAsync(cancellationToken);
+            return await reader.ReadToEndAsync(probe.Token);
         }
         catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return null;
         }

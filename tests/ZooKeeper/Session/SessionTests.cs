@@ -183,6 +183,18 @@ public sealed class SessionTests(ZooKeeperServerFixture zk)
         client.SessionId.Should().NotBe(oldSession);
     }
 
+    [Fact]
+    public async Task ConnectionStateChanged_OneHandlerThrows_LaterHandlersStillTold()
+    {
+        var client = await zk.ConnectAsync();
+        client.ConnectionStateChanged += _ => throw new InvalidOperationException("a broken subscriber");
+        var states = new StateRecorder(client);
+
+        await client.DisposeAsync();
+
+        states.Changes.Should().ContainSingle(c => c.State == ConnectionState.Closed);
+    }
+
     private static Task<ZooKeeperClient> Connect(string connectString, bool renew = true, TimeSpan? requestTimeout = null, TimeSpan? sessionTimeout = null, ListLogger? logger = null) =>
         ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
         {
