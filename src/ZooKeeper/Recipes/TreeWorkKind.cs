@@ -1,0 +1,11 @@
+namespace Cloud.ZooKeeper.Recipes;
+
+internal enum TreeWorkKind
+{
+    NodeChanged,
+    Resync,
+    Disconnected,
+    Reconnected,
+    NewSession,
+    WatchLost,
+}
