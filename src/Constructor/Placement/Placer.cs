@@ -55,10 +55,13 @@ public static class Placer
         var kept = state.Request.Existing
             .Where(e => e.TopologyIndex == index && e.Reusable && state.CanKeep(e))
             .ToLookup(e => e.Zone, StringComparer.Ordinal);
+        // A replaced instance's zone comes next: a replacement stays in the zone it replaces.
+        var hadZones = state.Request.Existing.Where(e => e.TopologyIndex == index).Select(e => e.Zone).ToHashSet(StringComparer.Ordinal);
         var zoneOrder = state.Zones
             .Select(zone => (Zone: zone, Kept: kept[zone].Count(), Fitting: state.CountFitting(zone, element.MemoryPerNode, tags)))
             .Where(z => z.Kept > 0 || z.Fitting > 0)
             .OrderByDescending(z => Math.Min(z.Kept, element.NodeCountPerZone))
+            .ThenByDescending(z => hadZones.Contains(z.Zone))
             .ThenByDescending(z => z.Fitting)
             .ThenBy(z => z.Zone, StringComparer.Ordinal)
             .Select(z => z.Zone);

@@ -1,0 +1,6 @@
+using System.Collections.Immutable;
+
+namespace Cloud.Constructor.Clusters.Resources;
+
+/// <summary><c>GET /api/v1/clusters/elasticsearch</c>.</summary>
+public sealed record ClusterList(ImmutableArray<ClusterResource> ElasticsearchClusters, int ReturnCount);

@@ -1,0 +1,270 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Cloud.Constructor.Clusters;
+using Cloud.Constructor.Plans;
+using Cloud.Constructor.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cloud.Constructor.Execution;
+
+/// <summary>
+/// Runs a cluster's pending plan as a persisted state machine: each step is recorded as running before
+/// it starts and with its outcome after, in the plan node (compare-and-swap on its version). A new
+/// leader finds the running attempt and goes on from the first step not finished. A failed step, a
+/// passed deadline or a cancel rolls back to the current plan.
+/// </summary>
+public sealed partial class PlanRunner(
+    ClusterStore store,
+    PlanSteps steps,
+    AssignmentWriter assignments,
+    RoutingWriter routing,
+    IOptions<ConstructorOptions> options,
+    TimeProvider timeProvider,
+    ILogger<PlanRunner> logger)
+{
+    private readonly ConstructorOptions _options = options.Value;
+
+    /// <summary>Runs the pending plan (and a second phase, if the first records one) to its end.</summary>
+    public async Task RunAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var snapshot = await store.TryGetAsync(clusterId, cancellationToken);
+            if (snapshot?.Plans.Pending is not { } pending)
+            {
+                return;
+            }
+
+            await RunAttemptAsync(snapshot, pending, cancellationToken);
+        }
+    }
+
+    private async Task RunAttemptAsync(ClusterSnapshot snapshot, PlanRecord pending, CancellationToken cancellationToken)
+    {
+        var clusterId = snapshot.Record.ClusterId;
+        var attempt = snapshot.Plans.Attempts.LastOrDefault(a => a.PlanId == pending.PlanId && a.Status == "running");
+        var resumed = attempt is not null;
+        var stepIds = StepCatalog.StepsFor(pending, snapshot.Plans.Current);
+        attempt ??= new PlanAttempt
+        {
+            AttemptId = $"{pending.PlanId}-{snapshot.Plans.Attempts.Count(a => a.PlanId == pending.PlanId) + 1}",
+            PlanId = pending.PlanId,
+            Strategy = pending.Strategy,
+            Started = timeProvider.GetUtcNow(),
+            Steps = [.. stepIds.Select(id => new StepRecord { StepId = id })],
+        };
+        attempt = attempt with { ExecutedBy = attempt.ExecutedBy.Add(_options.ConstructorId) };
+        if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
+        {
+            return;
+        }
+
+        if (resumed)
+        {
+            LogResumed(clusterId, pending.PlanId, attempt.Steps.FirstOrDefault(s => !StepStatuses.IsFinished(s.Status))?.StepId ?? "-");
+        }
+
+        var context = new PlanContext(snapshot.Record, pending, snapshot.Plans.Current, attempt.Started.AddSeconds(pending.TimeoutSeconds ?? PlanAcceptance.DefaultTimeoutSeconds(pending.Plan)));
+        foreach (var stepId in stepIds)
+        {
+            if (attempt.Steps.FirstOrDefault(s => s.StepId == stepId) is { } done && StepStatuses.IsFinished(done.Status))
+            {
+                continue;
+            }
+
+            var latest = await store.TryGetAsync(clusterId, cancellationToken);
+            if (latest?.Plans.Pending?.PlanId != pending.PlanId)
+            {
+                return;
+            }
+
+            if (latest.Plans.Pending.CancelRequested)
+            {
+                await RollBackAsync(context, attempt, "cancelled", "the pending plan was cancelled", cancellationToken);
+                return;
+            }
+
+            if (timeProvider.GetUtcNow() > context.Deadline)
+            {
+                await RollBackAsync(context, attempt, "error", $"plan timed out (deadline {context.Deadline:O})", cancellationToken);
+                return;
+            }
+
+            var started = timeProvider.GetUtcNow();
+            attempt = attempt.WithStep(new StepRecord { StepId = stepId, Status = StepStatuses.Running, Started = started });
+            if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
+            {
+                return;
+            }
+
+            if (stepId == StepIds.RecordPlan)
+            {
+                await RecordPlanAsync(context, attempt, started, cancellationToken);
+                CrashIfAskedAfter(stepId);
+                return;
+            }
+
+            LogStep(clusterId, pending.PlanId, stepId);
+            StepOutcome outcome;
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                outcome = await steps.RunAsync(stepId, context, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                outcome = StepOutcome.Error($"{ex.GetType().Name}: {ex.Message}");
+            }
+
+            attempt = attempt.WithStep(new StepRecord
+            {
+                StepId = stepId,
+                Status = outcome.Status,
+                Started = started,
+                Completed = timeProvider.GetUtcNow(),
+                DurationMs = watch.ElapsedMilliseconds,
+                InfoLog = outcome.InfoLog,
+            });
+            if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
+            {
+                return;
+            }
+
+            CrashIfAskedAfter(stepId);
+            if (outcome.Status == StepStatuses.Error)
+            {
+                await RollBackAsync(context, attempt, "error", $"step {stepId} failed: {string.Join("; ", outcome.InfoLog)}", cancellationToken);
+                return;
+            }
+        }
+    }
+
+    private async Task RecordPlanAsync(PlanContext context, PlanAttempt attempt, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var finished = attempt.WithStep(new StepRecord
+        {
+            StepId = StepIds.RecordPlan,
+            Status = StepStatuses.Success,
+            Started = started,
+            Completed = now,
+            DurationMs = (long)(now - started).TotalMilliseconds,
+            InfoLog = [$"plan {context.Pending.PlanId} is current"],
+        }) with { Status = "success", Completed = now };
+        var pending = context.Pending;
+        var done = pending with { Outcome = "success", CompletedAt = now, CancelRequested = false };
+        var next = pending.NextPhaseVersion is { } version
+            ? pending with
+            {
+                PlanId = pending.PlanId + "-phase-2",
+                Plan = pending.Plan with { Elasticsearch = pending.Plan.Elasticsearch! with { Version = version } },
+                Strategy = PlanStrategies.Rolling,
+                Phase = 2,
+                NextPhaseVersion = null,
+                SubmittedAt = now,
+            }
+            : null;
+        var written = await store.UpdateAsync(
+            context.ClusterId,
+            s => s.Plans.Pending?.PlanId != pending.PlanId ? null : s.Plans.WithAttempt(finished).WithHistory(done) with
+            {
+                Current = done,
+                Pending = next,
+                Lifecycle = pending.Kind == PlanKinds.Shutdown ? "stopped" : "running",
+            },
+            cancellationToken);
+        if (written?.Plans.Current?.PlanId == pending.PlanId)
+        {
+            LogPlanDone(context.ClusterId, pending.PlanId);
+        }
+    }
+
+    /// <summary>Back to the current plan: new instances unassigned, kept ones at the current version, routing as before.</summary>
+    private async Task RollBackAsync(PlanContext context, PlanAttempt attempt, string outcome, string reason, CancellationToken cancellationToken)
+    {
+        LogRollingBack(context.ClusterId, context.Pending.PlanId, reason);
+        var started = timeProvider.GetUtcNow();
+        var log = new List<string> { reason };
+        foreach (var instance in context.Added)
+        {
+            if (await assignments.RemoveAsync(context.ClusterId, instance, cancellationToken))
+            {
+                log.Add($"{instance.InstanceName}: unassigned");
+            }
+        }
+
+        if (context.Current is { } current)
+        {
+            foreach (var instance in current.Instances)
+            {
+                var existing = await assignments.ReadAsync(context.ClusterId, instance, cancellationToken);
+                if (existing is not null && existing.Version != current.Plan.Version)
+                {
+                    await assignments.WriteAsync(context.ClusterId, instance, PlanSteps.AssignmentFor(context, current, instance, existing), cancellationToken);
+                    log.Add($"{instance.InstanceName}: back to {current.Plan.Version}");
+                }
+            }
+        }
+
+        var routed = context.Pending.Kind == PlanKinds.Shutdown || context.Current is null
+            ? []
+            : context.From.Select(i => i.InstanceName).ToImmutableArray();
+        var now = timeProvider.GetUtcNow();
+        var closed = attempt.WithStep(new StepRecord
+        {
+            StepId = StepIds.Rollback,
+            Status = StepStatuses.Success,
+            Started = started,
+            Completed = now,
+            DurationMs = (long)(now - started).TotalMilliseconds,
+            InfoLog = [.. log],
+        }) with { Status = outcome, Completed = now, Error = reason };
+        var written = await store.UpdateAsync(
+            context.ClusterId,
+            s => s.Plans.Pending?.PlanId != context.Pending.PlanId ? null : s.Plans.WithAttempt(closed).WithHistory(context.Pending with { Outcome = outcome, CompletedAt = now }) with
+            {
+                Pending = null,
+                RoutedInstances = routed,
+            },
+            cancellationToken);
+        if (written is not null)
+        {
+            await routing.WriteAsync(context.ClusterId, written.Plans, cancellationToken);
+        }
+    }
+
+    /// <summary>Records the attempt in the latest plans, unless the pending plan changed meanwhile.</summary>
+    private async Task<bool> SaveAttemptAsync(string clusterId, string planId, PlanAttempt attempt, CancellationToken cancellationToken)
+    {
+        var written = await store.UpdateAsync(
+            clusterId,
+            s => s.Plans.Pending?.PlanId != planId ? null : s.Plans.WithAttempt(attempt),
+            cancellationToken);
+        return written?.Plans.Pending?.PlanId == planId && written.Plans.Attempts.Any(a => a.AttemptId == attempt.AttemptId);
+    }
+
+    private void CrashIfAskedAfter(string stepId)
+    {
+        if (string.Equals(_options.CrashAfterStep, stepId, StringComparison.Ordinal))
+        {
+            LogCrashHook(stepId);
+            Process.GetCurrentProcess().Kill();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterId}: plan {PlanId} step {StepId}")]
+    private partial void LogStep(string clusterId, string planId, string stepId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterId}: plan {PlanId} resumed at step {StepId}")]
+    private partial void LogResumed(string clusterId, string planId, string stepId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterId}: plan {PlanId} is current")]
+    private partial void LogPlanDone(string clusterId, string planId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterId}: plan {PlanId} rolls back: {Reason}")]
+    private partial void LogRollingBack(string clusterId, string planId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Test hook Constructor:CrashAfterStep: killing this process after step {StepId}")]
+    private partial void LogCrashHook(string stepId);
+}

@@ -1,0 +1,3 @@
+namespace Cloud.Constructor.Infrastructure;
+
+public sealed record MemoryView(long TotalMb, long UsedMb);
