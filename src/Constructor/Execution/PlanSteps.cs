@@ -455,7 +455,10 @@ public sealed class PlanSteps(
     private async Task<ElasticsearchClient?> ClientAsync(PlanContext context, IEnumerable<PlannedInstance> preferred, CancellationToken cancellationToken)
     {
         var statuses = await platform.ReadInstancesAsync(context.ClusterId, cancellationToken);
+        // An instance status is not a heartbeat: one on a gone allocator may still say running.
+        var connected = await platform.ReadConnectedAllocatorsAsync(cancellationToken);
         var candidates = preferred.Concat(context.Target).Concat(context.From)
+            .Where(i => connected.Contains(i.AllocatorId))
             .Select(i => statuses.GetValueOrDefault(i.InstanceName))
             .OfType<InstanceStatus>()
             .Where(s => s.ContainerState == "running" && s.Probe?.Reachable == true && s.HttpPort > 0);

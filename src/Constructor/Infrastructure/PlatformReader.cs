@@ -57,6 +57,13 @@ public sealed class PlatformReader(ZooKeeperConnection connection)
         })];
     }
 
+    /// <summary>Ids of the allocators whose ephemeral registration exists: the only liveness signal.</summary>
+    public async Task<ImmutableHashSet<string>> ReadConnectedAllocatorsAsync(CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken);
+        return [.. await ZooKeeperReads.ChildrenAsync(client, CloudPaths.Allocators, cancellationToken)];
+    }
+
     public async Task<ImmutableDictionary<string, InstanceStatus>> ReadInstancesAsync(string clusterId, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken);
