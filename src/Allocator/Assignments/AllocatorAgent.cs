@@ -2,6 +2,7 @@ using Cloud.Allocator.Configuration;
 using Cloud.Allocator.Coordination;
 using Cloud.Allocator.Registration;
 using Cloud.Shared.Hosting;
+using Cloud.Shared.Telemetry;
 using Cloud.ZooKeeper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed partial class AllocatorAgent(
     ReconcileSignal signal,
     AllocatorSettings settings,
     TimeProvider timeProvider,
+    RoleTelemetry telemetry,
     ILogger<AllocatorAgent> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
@@ -49,8 +51,10 @@ internal sealed partial class AllocatorAgent(
                     }
 
                     using (logger.BeginScope(new Dictionary<string, object> { ["allocator_id"] = settings.AllocatorId, ["pass"] = ++pass }))
+                    using (var timing = telemetry.StartReconcilePass())
                     {
                         await reconciler.ReconcileAsync(client, stoppingToken);
+                        timing.Succeeded();
                     }
 
                     if (failures > 0)

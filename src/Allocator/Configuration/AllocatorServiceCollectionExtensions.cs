@@ -3,6 +3,7 @@ using Cloud.Allocator.Coordination;
 using Cloud.Allocator.Registration;
 using Cloud.Allocator.Status;
 using Cloud.Shared.Hosting;
+using Cloud.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,7 @@ internal static class AllocatorServiceCollectionExtensions
         services.AddOptions<AllocatorOptions>().Bind(configuration.GetSection(AllocatorOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AllocatorOptions>, AllocatorOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddRoleTelemetry("allocator");
         services.AddSingleton(sp => AllocatorSettings.Resolve(sp.GetRequiredService<IOptions<AllocatorOptions>>().Value, HostMemory.DetectTotalMb));
         services.AddSingleton<ReconcileSignal>();
         services.AddSingleton(sp => new NodeProber(

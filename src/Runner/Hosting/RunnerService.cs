@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Cloud.Runner.Docker;
 using Cloud.Runner.Publishing;
 using Cloud.Runner.Reconcile;
 using Cloud.Runner.Registration;
 using Cloud.Shared.Coordination;
 using Cloud.Shared.Hosting;
+using Cloud.Shared.Telemetry;
 using Cloud.ZooKeeper;
 using Cloud.ZooKeeper.Recipes;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +29,7 @@ internal sealed partial class RunnerService(
     InspectPublisher publisher,
     IOptions<RunnerOptions> options,
     TimeProvider timeProvider,
+    RoleTelemetry telemetry,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly RunnerOptions _options = options.Value;
@@ -46,8 +49,13 @@ internal sealed partial class RunnerService(
     /// <summary>How many passes have failed since the runner started (for tests and diagnostics).</summary>
     public long FailedPasses => Interlocked.Read(ref _failedPasses);
 
+    private IEnumerable<Measurement<int>> CountContainersByState() =>
+        (LastPass?.Owned ?? []).GroupBy(c => c.Status, StringComparer.Ordinal)
+            .Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("state", g.Key)));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        telemetry.Meter.CreateObservableGauge("cloud.runner.containers", CountContainersByState, "{container}", "Containers this runner owns, by Docker state, as of the last pass.");
         for (var failures = 0; ; failures++)
         {
             try
@@ -182,6 +190,7 @@ internal sealed partial class RunnerService(
             var pass = Interlocked.Increment(ref _passes);
             using (_logger.BeginScope(new Dictionary<string, object> { ["HostId"] = _options.HostId, ["Pass"] = pass, ["DesiredVersion"] = desired.Version }))
             {
+                using var timing = telemetry.StartReconcilePass();
                 try
                 {
                     var result = await reconciler.ReconcileAsync(desired, cancellationToken);
@@ -193,6 +202,7 @@ internal sealed partial class RunnerService(
                     }
 
                     failures = 0;
+                    timing.Succeeded();
                 }
                 catch (Exception ex) when (ErrorPolicy.IsRetried(ex, cancellationToken))
                 {

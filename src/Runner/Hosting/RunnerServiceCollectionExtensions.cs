@@ -3,6 +3,7 @@ using Cloud.Runner.Publishing;
 using Cloud.Runner.Reconcile;
 using Cloud.Runner.Registration;
 using Cloud.Shared.Hosting;
+using Cloud.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ internal static class RunnerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
         services.AddCloudZooKeeper(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddRoleTelemetry("runner");
         services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.AddSingleton<ContainerActionApplier>();
         services.AddSingleton<ContainerReconciler>();

@@ -1,3 +1,4 @@
+using Cloud.Shared.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,8 @@ namespace Cloud.Shared.Hosting;
 
 /// <summary>
 /// The one way every role builds its process: the generic host (through WebApplication, so each
-/// role can answer HTTP), structured JSON logs on stdout, and a health endpoint.
+/// role can answer HTTP), structured JSON logs on stdout carrying the trace id, a health endpoint,
+/// OpenTelemetry traces and metrics with a Prometheus endpoint, and systemd notification.
 /// </summary>
 public static partial class CloudHost
 {
@@ -40,6 +42,9 @@ public static partial class CloudHost
             .Enrich.FromLogContext()
             .Enrich.WithProperty("role", role)
             .WriteTo.Console(new RenderedCompactJsonFormatter()));
+        // Type=notify under systemd (READY=1 once started, STOPPING on SIGTERM); nothing elsewhere.
+        builder.Host.UseSystemd();
+        builder.AddCloudTelemetry(role);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RoleIdentity(role));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -55,6 +60,7 @@ public static partial class CloudHost
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapCloudHealth();
+        app.MapCloudMetrics();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CloudHost));
         try
         {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Cloud.ZooKeeper.Diagnostics;
 using Cloud.ZooKeeper.Jute;
 using Cloud.ZooKeeper.Protocol;
 using Cloud.ZooKeeper.Watches;
@@ -126,6 +127,22 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
 
     /// <summary>Queues a request frame and waits for its reply, at most the request timeout.</summary>
     public async Task<T> SubmitAsync<T>(PendingRequest<T> pending, JuteWriter frame, CancellationToken cancellationToken)
+    {
+        var started = ZooKeeperMetrics.Start();
+        try
+        {
+            var result = await SubmitCoreAsync(pending, frame, cancellationToken).ConfigureAwait(false);
+            ZooKeeperMetrics.Record(pending.Op, started, null);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            ZooKeeperMetrics.Record(pending.Op, started, ex);
+            throw;
+        }
+    }
+
+    private async Task<T> SubmitCoreAsync<T>(PendingRequest<T> pending, JuteWriter frame, CancellationToken cancellationToken)
     {
         var (buffer, length) = frame.DetachFrame();
         if (length - 4 > _options.MaxPacketLength)
