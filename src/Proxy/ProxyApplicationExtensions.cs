@@ -1,6 +1,7 @@
 using Cloud.Proxy.Forwarding;
 using Cloud.Proxy.Routing;
 using Cloud.Shared.Hosting;
+using Cloud.Shared.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public static class ProxyApplicationExtensions
     public const string ProxyHealthPath = "/_health";
 
     /// <summary>
-    /// Puts the proxy first in the pipeline: every request except the proxy's own health endpoints is
+    /// Puts the proxy first in the pipeline: every request except the proxy's own health and metrics endpoints is
     /// forwarded without passing through endpoint routing.
     /// </summary>
     public static WebApplication UseCloudProxy(this WebApplication app)
@@ -23,7 +24,7 @@ public static class ProxyApplicationExtensions
         app.Use(next => context =>
         {
             var path = context.Request.Path;
-            return path == ProxyHealthPath || path == CloudHost.HealthPath ? next(context) : handler.HandleAsync(context);
+            return path == ProxyHealthPath || path == CloudHost.HealthPath || path == CloudTelemetry.MetricsPath ? next(context) : handler.HandleAsync(context);
         });
         app.UseRouting();
         app.MapGet(ProxyHealthPath, (RoutingState state, RouteTable routes, ZooKeeperConnection zooKeeper, IOptions<ProxyOptions> options) =>
