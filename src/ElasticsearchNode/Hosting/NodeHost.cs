@@ -1,0 +1,80 @@
+using Cloud.ElasticsearchNode.Documents;
+using Cloud.ElasticsearchNode.Indices;
+using Cloud.ElasticsearchNode.Rest;
+using Cloud.ElasticsearchNode.Search;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cloud.ElasticsearchNode.Hosting;
+
+/// <summary>
+/// The composition root: the node's services, its REST routes and the HTTP server, built from the
+/// settings. Tests build the same host in-process on a free port.
+/// </summary>
+internal static class NodeHost
+{
+    public static WebApplication Build(NodeSettings settings, string[] args, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.WebHost.UseUrls($"http://{(settings.NetworkHost is "0.0.0.0" or "_site_" or "_local_" ? "0.0.0.0" : settings.NetworkHost)}:{settings.HttpPort}");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The dispatcher enforces http.max_content_length itself, with Elasticsearch's error body.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(NodeIdentity.LoadOrCreate(settings.DataPath));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IndicesService>();
+        services.AddSingleton<LocalIndexMetadataService>();
+        services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<LocalIndexMetadataService>());
+        services.AddSingleton<IDocumentCoordinator, LocalDocumentCoordinator>();
+        services.AddSingleton<LocalSearchCoordinator>();
+        services.AddSingleton<ISearchCoordinator>(sp => sp.GetRequiredService<LocalSearchCoordinator>());
+        services.AddSingleton<RootActions>();
+        services.AddSingleton<IndexActions>();
+        services.AddSingleton<AliasActions>();
+        services.AddSingleton<DocumentActions>();
+        services.AddSingleton<BulkActions>();
+        services.AddSingleton<SearchActions>();
+        services.AddSingleton<ClusterActions>();
+        services.AddSingleton<CatActions>();
+        services.AddSingleton(sp =>
+        {
+            var router = new RestRouter();
+            sp.GetRequiredService<RootActions>().Register(router);
+            sp.GetRequiredService<IndexActions>().Register(router);
+            sp.GetRequiredService<AliasActions>().Register(router);
+            sp.GetRequiredService<DocumentActions>().Register(router);
+            sp.GetRequiredService<BulkActions>().Register(router);
+            sp.GetRequiredService<SearchActions>().Register(router);
+            sp.GetRequiredService<ClusterActions>().Register(router);
+            sp.GetRequiredService<CatActions>().Register(router);
+            return router;
+        });
+        services.AddSingleton<RestDispatcher>();
+        services.AddHostedService<MaintenanceService>();
+
+        var app = builder.Build();
+        // Open the indices before the first request is accepted.
+        _ = app.Services.GetRequiredService<IIndexMetadataService>();
+        var dispatcher = app.Services.GetRequiredService<RestDispatcher>();
+        app.Run(dispatcher.HandleAsync);
+        return app;
+    }
+}

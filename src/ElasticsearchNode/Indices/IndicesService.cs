@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using Cloud.ElasticsearchNode.Errors;
+
+using Microsoft.Extensions.Logging;
+
+
+namespace Cloud.ElasticsearchNode.Indices;
+
+/// <summary>
+/// The indices held on this node, kept in line with the cluster metadata it is given: new indices are
+/// opened, removed ones closed and deleted from disk, changed ones updated. It also drives the
+/// periodic refresh (Elasticsearch's 1 s default) and flushes when a translog grows large.
+/// </summary>
+internal sealed partial class IndicesService : IDisposable
+{
+    private const long FlushThresholdBytes = 512L * 1024 * 1024;
+    private readonly ConcurrentDictionary<string, IndexService> _indices = new(StringComparer.Ordinal);
+    private readonly NodeSettings _options;
+    private readonly ILogger<IndicesService> _logger;
+    private readonly Lock _applyGate = new();
+
+    public IndicesService(NodeSettings settings, ILogger<IndicesService> logger)
+    {
+        _options = settings;
+        _logger = logger;
+        IndicesPath = Path.Combine(_options.DataPath, "indices");
+        Directory.CreateDirectory(IndicesPath);
+    }
+
+    public string IndicesPath { get; }
+
+    public IEnumerable<IndexService> All => _indices.Values;
+
+    public IndexService? Get(string uuid) => _indices.GetValueOrDefault(uuid);
+
+    public IndexService Require(IndexMetadata index) =>
+        _indices.GetValueOrDefault(index.Uuid) ?? throw ElasticsearchException.IndexNotFound(index.Name);
+
+    /// <summary>Brings the local indices in line with <paramref name="metadata"/>.</summary>
+    public void Apply(ClusterMetadata metadata)
+    {
+        lock (_applyGate)
+        {
+            var wanted = metadata.Indices.Values.ToDictionary(i => i.Uuid, StringComparer.Ordinal);
+            foreach (var (uuid, service) in _indices)
+            {
+                if (!wanted.ContainsKey(uuid) && _indices.TryRemove(uuid, out _))
+                {
+                    LogIndexRemoved(_logger, service.Metadata.Name, uuid);
+                    service.Dispose();
+                    TryDeleteDirectory(service.Path);
+                }
+            }
+
+            foreach (var (uuid, index) in wanted)
+            {
+                if (_indices.TryGetValue(uuid, out var existing))
+                {
+                    existing.Update(index);
+                    continue;
+                }
+
+                var opened = IndexService.Open(index, IndicesPath, _options.IndexBufferMb, _logger);
+                _indices[uuid] = opened;
+                LogIndexOpened(_logger, index.Name, uuid, index.NumberOfShards, opened.Health);
+            }
+        }
+    }
+
+    /// <summary>One pass of the background maintenance: due refreshes, and flushes of large translogs.</summary>
+    public void Maintain(DateTimeOffset now)
+    {
+        foreach (var index in _indices.Values)
+        {
+            try
+            {
+                index.RefreshIfDue(now);
+                foreach (var shard in index.StartedShards.Where(s => s.TranslogSizeBytes > FlushThresholdBytes))
+                {
+                    shard.Flush();
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogMaintenanceFailed(_logger, ex, index.Metadata.Name);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var index in _indices.Values)
+        {
+            index.Dispose();
+        }
+
+        _indices.Clear();
+    }
+
+    private void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException ex)
+        {
+            LogDeleteFailed(_logger, ex, path);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "index [{Index}/{Uuid}] opened with {Shards} shards ({Health})")]
+    private static partial void LogIndexOpened(ILogger logger, string index, string uuid, int shards, string health);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "index [{Index}/{Uuid}] removed")]
+    private static partial void LogIndexRemoved(ILogger logger, string index, string uuid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not delete {Path}")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refresh or flush of [{Index}] failed")]
+    private static partial void LogMaintenanceFailed(ILogger logger, Exception exception, string index);
+}

@@ -1,0 +1,15 @@
+namespace Cloud.ElasticsearchNode.Search;
+
+/// <summary>
+/// Where searches go. Part 1 searches the local shards; part 2 fans the same per-shard requests out
+/// to the nodes holding a copy of each shard and merges the results the same way.
+/// </summary>
+internal interface ISearchCoordinator
+{
+    Task<SearchResponse> SearchAsync(string? indices, SearchRequest request, TimeSpan? scroll, bool ignoreUnavailable, CancellationToken cancellationToken);
+
+    Task<SearchResponse> ScrollAsync(string scrollId, TimeSpan? keepAlive, CancellationToken cancellationToken);
+
+    /// <summary>Frees scroll contexts; returns how many existed.</summary>
+    int ClearScroll(IReadOnlyCollection<string> scrollIds);
+}

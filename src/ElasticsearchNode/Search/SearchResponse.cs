@@ -1,0 +1,13 @@
+namespace Cloud.ElasticsearchNode.Search;
+
+/// <summary>The merged result of a search over all shards it touched.</summary>
+internal sealed record SearchResponse(
+    long TookMs,
+    int TotalShards,
+    int SuccessfulShards,
+    IReadOnlyList<ShardFailure> Failures,
+    long TotalHits,
+    float MaxScore,
+    IReadOnlyList<SearchHit> Hits,
+    IReadOnlyList<AggregationPartial> Aggregations,
+    string? ScrollId);

@@ -1,0 +1,57 @@
+using Cloud.ElasticsearchNode.Engine;
+using Cloud.ElasticsearchNode.Indices;
+using Lucene.Net.Search;
+
+namespace Cloud.ElasticsearchNode.Search;
+
+/// <summary>
+/// Runs a search on one shard: translates the query against the shard's index mappings, collects the
+/// top <c>from + size</c> hits (after a cursor when paging) and the aggregations in one pass, and
+/// fetches the hits' sources.
+/// </summary>
+internal static class ShardSearcher
+{
+    public static ShardSearchResult Execute(IndexService index, IndexShard shard, SearcherLease lease, SearchRequest request, int topN, FieldDoc? after)
+    {
+        shard.CountQuery();
+        var mapping = index.Metadata.Mappings;
+        var query = new QueryTranslator(mapping, index.Analyzer).Translate(request.Query);
+        var sort = LuceneSort.Build(request.Sort, mapping, docTiebreak: true);
+        if (after is null && request.SearchAfter is { } searchAfter)
+        {
+            after = LuceneSort.After(sort, searchAfter);
+        }
+
+        var aggregations = request.Aggregations.IsEmpty ? null : new AggregationCollector(request.Aggregations, mapping);
+        TopFieldCollector? top = topN > 0
+            ? TopFieldCollector.Create(sort, topN, after, fillFields: true, trackDocScores: true, trackMaxScore: true, docsScoredInOrder: false)
+            : null;
+        var counter = top is null ? new TotalHitCountCollector() : null;
+        ICollector main = (ICollector?)top ?? counter!;
+        lease.Searcher.Search(query, aggregations is null ? main : MultiCollector.Wrap(main, aggregations));
+
+        var hits = new List<SearchHit>();
+        long total;
+        var maxScore = float.NaN;
+        if (top is not null)
+        {
+            var docs = top.GetTopDocs();
+            total = docs.TotalHits;
+            maxScore = docs.MaxScore;
+            var userFields = sort.GetSort().Length - 1;
+            for (var i = 0; i < docs.ScoreDocs.Length; i++)
+            {
+                var fieldDoc = (FieldDoc)docs.ScoreDocs[i];
+                var stored = IndexShard.ReadStored(lease.Searcher.Doc(fieldDoc.Doc));
+                var sortValues = LuceneSort.Normalize(sort, fieldDoc.Fields, userFields);
+                hits.Add(new SearchHit(index.Metadata.Name, shard.ShardId.Shard, stored, fieldDoc.Score, sortValues, i) { Cursor = fieldDoc });
+            }
+        }
+        else
+        {
+            total = counter!.TotalHits;
+        }
+
+        return new ShardSearchResult(index.Metadata.Name, shard.ShardId.Shard, total, maxScore, hits, aggregations?.Finish() ?? []);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cloud.ElasticsearchNode;
+using Cloud.ElasticsearchNode.Hosting;
+using Cloud.Testing;
+using Microsoft.AspNetCore.Builder;
+
+namespace Cloud.ElasticsearchNode.Tests.Harness;
+
+/// <summary>The node's real web host, started in this process on a free loopback port with its own data folder.</summary>
+public sealed class InProcessNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessNode(WebApplication app, string dataPath, int port)
+    {
+        _app = app;
+        DataPath = dataPath;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public string DataPath { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<InProcessNode> StartAsync(string? dataPath = null)
+    {
+        dataPath ??= Path.Combine(Path.GetTempPath(), "es1-node-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = FreePorts.Next();
+        var settings = NodeSettings.FromVariables(new Dictionary<string, string>
+        {
+            ["node.name"] = "test-node",
+            ["cluster.name"] = "test-cluster",
+            ["http.port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["network.host"] = "127.0.0.1",
+            ["path.data"] = dataPath,
+        });
+        var app = NodeHost.Build(settings, [], logging => { });
+        await app.StartAsync();
+        return new InProcessNode(app, dataPath, port);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            var text = body as string ?? (body is JsonNode node ? node.ToJsonString() : System.Text.Json.JsonSerializer.Serialize(body));
+            request.Content = new StringContent(text, Encoding.UTF8);
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await Http.SendAsync(request);
+        var content = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, content.Length == 0 ? null : content.StartsWith('{') || content.StartsWith('[') ? JsonNode.Parse(content) : JsonValue.Create(content));
+    }
+
+    public Task<(HttpStatusCode Status, JsonNode? Body)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
+
+    public Task<(HttpStatusCode Status, JsonNode? Body)> PutAsync(string path, object? body = null) => SendAsync(HttpMethod.Put, path, body);
+
+    public Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, object? body = null) => SendAsync(HttpMethod.Post, path, body);
+
+    public Task<(HttpStatusCode Status, JsonNode? Body)> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path);
+
+    public Task<(HttpStatusCode Status, JsonNode? Body)> BulkAsync(string path, IEnumerable<string> lines) =>
+        SendAsync(HttpMethod.Post, path, string.Join('\n', lines) + "\n", "application/x-ndjson");
+
+    /// <summary>Stops the host (flushing its shards, as a clean shutdown does) but keeps the data folder.</summary>
+    public async Task StopAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Http.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already stopped by the test.
+        }
+
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder.
+        }
+    }
+}
