@@ -1,1 +1,17 @@
-Console.WriteLine("benchmark not written yet");
+using Cloud.Proxy.Benchmarks;
+
+// Proxy benchmark (benchmarks/Proxy/run.sh): our proxy and HAProxy side by side, one run.
+// Usage: Cloud.Proxy.Benchmarks <path to Cloud.Proxy.dll> [seconds per wrk run=15] [connections=64] [threads=2]
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: Cloud.Proxy.Benchmarks <Cloud.Proxy.dll> [seconds=15] [connections=64] [threads=2]");
+    return 2;
+}
+
+var options = new BenchmarkOptions(
+    ProxyDll: Path.GetFullPath(args[0]),
+    Duration: TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15),
+    Connections: args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64,
+    Threads: args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 2);
+await new ProxyBenchmark(options).RunAsync();
+return 0;

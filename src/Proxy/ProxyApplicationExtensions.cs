@@ -1,4 +1,5 @@
 using Cloud.Proxy.Forwarding;
+using Cloud.Proxy.Health;
 using Cloud.Proxy.Routing;
 using Cloud.Shared.Hosting;
 using Cloud.Shared.Telemetry;
@@ -27,7 +28,7 @@ public static class ProxyApplicationExtensions
             return path == ProxyHealthPath || path == CloudHost.HealthPath || path == CloudTelemetry.MetricsPath ? next(context) : handler.HandleAsync(context);
         });
         app.UseRouting();
-        app.MapGet(ProxyHealthPath, (RoutingState state, RouteTable routes, ZooKeeperConnection zooKeeper, IOptions<ProxyOptions> options) =>
+        app.MapGet(ProxyHealthPath, (RoutingState state, RouteTable routes, DestinationRegistry destinations, IOptions<ProxyOptions> options) =>
         {
             // Unhealthy only until the routes are first loaded: afterwards a ZooKeeper outage is no reason
             // to take the proxy out of a load balancer (it keeps routing with the last-known table).
@@ -38,6 +39,7 @@ public static class ProxyApplicationExtensions
                 zone = options.Value.Zone,
                 clusters = routes.Count,
                 routes_version = routes.Version,
+                out_of_rotation = destinations.Failed.Select(d => d.Address).Order(StringComparer.Ordinal).ToArray(),
             };
             return Results.Json(body, statusCode: state.IsLoaded ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });

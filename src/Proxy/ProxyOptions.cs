@@ -40,6 +40,13 @@ public sealed class ProxyOptions
     [Range(10, 10_000)]
     public int ExpiryCheckMilliseconds { get; set; } = 200;
 
+    /// <summary>
+    /// After the proxy reconnects to ZooKeeper, allocators missing from <c>/cloud/allocators</c> stay
+    /// live this long, so allocators re-registering after the same outage don't lose their traffic.
+    /// </summary>
+    [Range(0, 600)]
+    public int AllocatorReconnectGraceSeconds { get; set; } = 15;
+
     /// <summary>How many audit entries <c>/cloud/audit</c> keeps; older ones are deleted.</summary>
     [Range(10, 100_000)]
     public int AuditRetention { get; set; } = 1000;

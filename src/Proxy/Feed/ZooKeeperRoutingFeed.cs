@@ -5,6 +5,7 @@ using Cloud.Shared.Coordination;
 using Cloud.Shared.Hosting;
 using Cloud.Shared.Routing;
 using Cloud.Shared.Serialization;
+using Cloud.ZooKeeper;
 using Cloud.ZooKeeper.Recipes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,11 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ZooKeeperRoutingFeed> _logger;
     private readonly TimeSpan _expiryCheck;
+    private readonly TimeSpan _allocatorGrace;
+    private readonly Lock _allocatorLock = new();
+    private HashSet<string> _liveAllocators = new(StringComparer.Ordinal);
+    private DateTimeOffset _reconnectedAt = DateTimeOffset.MinValue;
+    private ITimer? _graceTimer;
 
     public ZooKeeperRoutingFeed(ZooKeeperConnection connection, RoutingState state, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ZooKeeperRoutingFeed> logger)
     {
@@ -33,6 +39,7 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
         _time = time;
         _logger = logger;
         _expiryCheck = TimeSpan.FromMilliseconds(options.Value.ExpiryCheckMilliseconds);
+        _allocatorGrace = TimeSpan.FromSeconds(options.Value.AllocatorReconnectGraceSeconds);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,7 +52,8 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
             await using var instances = new ClusterTree(client, CloudPaths.Instances, _logger);
             await using var overrides = new ClusterTree(client, CloudPaths.RoutingOverrides, _logger);
 
-            allocators.Changed += change => _state.SetLiveAllocators(change.Snapshot.Children.Keys);
+            client.ConnectionStateChanged += OnConnectionStateChanged;
+            allocators.Changed += change => OnAllocatorsChanged(change.Snapshot.Children.Keys, allocators);
             routing.Changed += OnRoutingChanged;
             instances.ChildChanged += OnInstanceChanged;
             overrides.ChildChanged += OnOverrideChanged;
@@ -63,6 +71,47 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            _graceTimer?.Dispose();
+        }
+    }
+
+    private void OnConnectionStateChanged(ConnectionStateChange change)
+    {
+        if (change.State == ConnectionState.Connected)
+        {
+            lock (_allocatorLock)
+            {
+                _reconnectedAt = _time.GetUtcNow();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Allocator liveness. Right after our own reconnect, allocators whose sessions expired during the
+    /// same outage have not re-registered yet: their nodes are missing though their instances serve.
+    /// Within the grace window a vanished allocator stays live (passive health still catches a dead
+    /// instance at its first failed connection) and the listing is applied again when the window ends.
+    /// </summary>
+    private void OnAllocatorsChanged(IEnumerable<string> listed, ChildrenCache allocators)
+    {
+        lock (_allocatorLock)
+        {
+            var live = listed.ToHashSet(StringComparer.Ordinal);
+            var graceEnds = _reconnectedAt + _allocatorGrace;
+            var now = _time.GetUtcNow();
+            if (now < graceEnds && !_liveAllocators.IsSubsetOf(live))
+            {
+                LogAllocatorsDeferred(_liveAllocators.Except(live).Count(), (graceEnds - now).TotalSeconds);
+                live.UnionWith(_liveAllocators);
+                _graceTimer?.Dispose();
+                _graceTimer = _time.CreateTimer(_ => OnAllocatorsChanged(allocators.Current.Children.Keys, allocators), null, graceEnds - now + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+            }
+
+            _liveAllocators = live;
+            _state.SetLiveAllocators(live);
         }
     }
 
@@ -127,6 +176,9 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Just reconnected: {Count} vanished allocators stay routable for {Seconds:F1} s while they re-register")]
+    private partial void LogAllocatorsDeferred(int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Routes loaded: {Clusters} clusters with instances, {Tables} routing nodes, {Overridden} clusters with overrides")]
     private partial void LogLoaded(int clusters, int tables, int overridden);
