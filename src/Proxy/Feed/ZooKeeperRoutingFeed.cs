@@ -104,7 +104,9 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
             var now = _time.GetUtcNow();
             if (now < graceEnds && !_liveAllocators.IsSubsetOf(live))
             {
-                LogAllocatorsDeferred(_liveAllocators.Except(live).Count(), (graceEnds - now).TotalSeconds);
+                var vanished = _liveAllocators.Count(a => !live.Contains(a));
+                var remaining = (graceEnds - now).TotalSeconds;
+                LogAllocatorsDeferred(vanished, remaining);
                 live.UnionWith(_liveAllocators);
                 _graceTimer?.Dispose();
                 _graceTimer = _time.CreateTimer(_ => OnAllocatorsChanged(allocators.Current.Children.Keys, allocators), null, graceEnds - now + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
