@@ -1,64 +1,52 @@
 #!/usr/bin/env bash
-# Creates the small 3-zone demo cluster "demo" on a platform started by up.sh, and prints how to
-# query it. Until the constructor's plan API exists, it assigns the three instances to the
-# allocators directly in ZooKeeper (exactly what the constructor's placement would write), one per
-# zone; the allocators and runners then make them real. Running it again changes nothing.
+# Creates the small 3-zone demo cluster "demo" through the constructor's API on a platform started by
+# up.sh, waits until it is healthy, and prints a curl line that queries it through the proxy.
+# Running it again changes nothing: an existing cluster named "demo" is reused.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-cluster=demo
+name=demo
 version=8.15.0
-masters='["instance-0000000001","instance-0000000002","instance-0000000003"]'
+api="http://127.0.0.1:$api_port/api/v1/clusters/elasticsearch"
+auth=()
+[ -n "${CLOUD_API_KEY:-}" ] && auth=(-H "Authorization: ApiKey $CLOUD_API_KEY")
 
-if curl -fs -o /dev/null "http://127.0.0.1:$api_port/api/v1/clusters/elasticsearch" 2>/dev/null; then
-  echo "demo: the constructor API is available; creating the cluster through it"
-  curl -fs -X POST "http://127.0.0.1:$api_port/api/v1/clusters/elasticsearch" \
-    -H 'Content-Type: application/json' ${CLOUD_API_KEY:+-H "Authorization: ApiKey $CLOUD_API_KEY"} \
-    -d "{\"cluster_name\":\"$cluster\",\"plan\":{\"elasticsearch\":{\"version\":\"$version\"},\"cluster_topology\":[{\"node_roles\":[\"master\",\"data\",\"ingest\"],\"memory_per_node\":1024,\"node_count_per_zone\":1,\"zone_count\":3}]}}"
-  echo
-  echo "Query it through the proxy:  curl -H 'X-Found-Cluster: <cluster_id>' http://127.0.0.1:$proxy_port/"
-  exit 0
+for _ in $(seq 1 60); do
+  curl -fs -o /dev/null "${auth[@]}" "$api" && break
+  sleep 1
+done
+curl -fs -o /dev/null "${auth[@]}" "$api" || { echo "demo: the constructor API does not answer at $api; see $logs/constructor.log" >&2; exit 1; }
+
+cluster_id=$(curl -fs "${auth[@]}" "$api" | jq -r --arg n "$name" '[.elasticsearch_clusters[] | select(.cluster_name == $n)][0].cluster_id // empty')
+if [ -n "$cluster_id" ]; then
+  echo "demo: cluster '$name' exists ($cluster_id)"
+else
+  plan="{\"cluster_name\":\"$name\",\"plan\":{\"elasticsearch\":{\"version\":\"$version\"},\"cluster_topology\":[{\"node_roles\":[\"master\",\"data\",\"ingest\"],\"memory_per_node\":1024,\"node_count_per_zone\":1,\"zone_count\":3}]}}"
+  answer=$(curl -s -w '\n%{http_code}' -X POST "$api" -H 'Content-Type: application/json' "${auth[@]}" -d "$plan")
+  code=$(echo "$answer" | tail -n 1)
+  body=$(echo "$answer" | sed '$d')
+  if [ "$code" != 201 ]; then
+    echo "demo: the constructor refused the demo plan ($code): $body" >&2
+    exit 1
+  fi
+  cluster_id=$(echo "$body" | jq -r .cluster_id)
+  echo "demo: created cluster '$name' ($cluster_id); the plan runs in the background"
 fi
 
-echo "demo: the constructor API is not built yet; assigning the demo instances to host-1..host-3 directly"
-i=0
-for host in "${hosts[@]}"; do
-  i=$((i + 1))
-  instance=$(printf 'instance-%010d' "$i")
-  node="/cloud/allocators-work/$host/$cluster-$instance"
-  if zk stat "$node" >/dev/null 2>&1; then
-    echo "demo: $instance already assigned to $host"
-    continue
+echo "demo: waiting until it is healthy (plan activity: $api/$cluster_id/plan/activity)"
+healthy=false
+for _ in $(seq 1 180); do
+  resource=$(curl -fs "${auth[@]}" "$api/$cluster_id" || true)
+  if [ "$(echo "$resource" | jq -r '.healthy // false')" = true ] && [ "$(echo "$resource" | jq -r '.plan_info.pending')" = null ]; then
+    healthy=true
+    break
   fi
-  zk create /cloud/allocators-work >/dev/null 2>&1 || true
-  zk create "/cloud/allocators-work/$host" >/dev/null 2>&1 || true
-  # zkCli splits its arguments on spaces: the JSON is written without any.
-  zk create "$node" "{\"cluster_id\":\"$cluster\",\"cluster_name\":\"$cluster\",\"instance_name\":\"$instance\",\"version\":\"$version\",\"memory_mb\":1024,\"node_roles\":[\"master\",\"data\",\"ingest\"],\"zone\":\"zone-$i\",\"initial_master_nodes\":$masters}" >/dev/null
-  echo "demo: assigned $instance to $host (zone-$i)"
+  sleep 1
 done
-
-echo "demo: waiting for the three instances to answer"
-declare -a endpoints=()
-for n in 1 2 3; do
-  instance=$(printf 'instance-%010d' "$n")
-  endpoint=""
-  for _ in $(seq 1 60); do
-    status=$(zk get "/cloud/instances/$cluster/$instance" | grep '^{' || true)
-    if echo "$status" | grep -q '"reachable":true'; then
-      host=$(echo "$status" | grep -o '"host":"[^"]*"' | cut -d'"' -f4)
-      port=$(echo "$status" | grep -o '"http_port":[0-9]*' | cut -d: -f2)
-      endpoint="http://$host:$port"
-      break
-    fi
-    sleep 1
-  done
-  [ -n "$endpoint" ] || { echo "demo: $instance did not come up; see $logs" >&2; exit 1; }
-  endpoints+=("$endpoint")
-  echo "demo: $instance answers at $endpoint"
-done
+$healthy || { echo "demo: the cluster is not healthy yet; see $api/$cluster_id and $logs" >&2; exit 1; }
+echo "$resource" | jq -r '.topology.instances[] | "demo: \(.instance_name) in \(.zone) on \(.allocator_id): \(.container_state)"'
 
 echo
-echo "Query the demo cluster's node in zone-1:"
-echo "  curl ${endpoints[0]}/"
-echo "Through the proxy, once the proxy routes by cluster id (not built yet):"
-echo "  curl -H 'X-Found-Cluster: $cluster' http://127.0.0.1:$proxy_port/"
+echo "Query the demo cluster through the proxy:"
+echo "  curl -H 'X-Found-Cluster: $cluster_id' http://127.0.0.1:$proxy_port/"
+echo "  curl http://$cluster_id.localhost:$proxy_port/"

@@ -72,7 +72,8 @@ api_key_args=()
 [ -n "${CLOUD_API_KEY:-}" ] && api_key_args=(--Api:AdminKey="$CLOUD_API_KEY")
 
 start constructor dotnet "$(role_dll Constructor)" --urls "http://0.0.0.0:$api_port" \
-  --ZooKeeper:ConnectString="$zk_connect" "${api_key_args[@]}"
+  --ZooKeeper:ConnectString="$zk_connect" --Constructor:ProxyEndpointTemplate="http://{cluster_id}.localhost:$proxy_port" \
+  "${api_key_args[@]}"
 start proxy dotnet "$(role_dll Proxy)" --urls "http://0.0.0.0:$proxy_port" \
   --ZooKeeper:ConnectString="$zk_connect"
 

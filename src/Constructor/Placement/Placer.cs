@@ -19,7 +19,15 @@ public static class Placer
     public static PlacementResult Place(PlacementRequest request, string fieldPrefix = "plan.")
     {
         ArgumentNullException.ThrowIfNull(request);
-        var state = new PlacementState(request);
+        return Place(request, new PlacementIndex(request.Allocators), fieldPrefix);
+    }
+
+    /// <summary>Places with a prepared index (its committed memory counts); the request's allocator list is then only used to explain a refusal.</summary>
+    public static PlacementResult Place(PlacementRequest request, PlacementIndex fleet, string fieldPrefix = "plan.")
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(fleet);
+        var state = new PlacementState(request, fleet);
         var errors = ImmutableArray.CreateBuilder<ApiError>();
         var placed = new List<PlacedInstance>();
         var next = request.NextInstanceNumber;
@@ -138,86 +146,140 @@ public static class Placer
 
     private sealed record ZonePick(List<PlacedInstance> Kept, List<AllocatorCandidate> Picked);
 
-    /// <summary>The allocators grouped by zone, and what this placement has taken of them so far.</summary>
+    /// <summary>What this placement has taken of the indexed allocators so far.</summary>
     private sealed class PlacementState
     {
-        private readonly Dictionary<string, List<AllocatorCandidate>> _byZone;
-        private readonly Dictionary<string, AllocatorCandidate> _byId;
-        private readonly Dictionary<string, long> _added = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _occupied = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _replacing;
+        private readonly PlacementIndex _index;
+        private readonly Dictionary<int, long> _added = [];
+        private readonly HashSet<int> _occupied = [];
+        private readonly HashSet<int> _replacing = [];
+        private readonly bool[]? _excluded;
 
-        public PlacementState(PlacementRequest request)
+        public PlacementState(PlacementRequest request, PlacementIndex index)
         {
             Request = request;
-            _byId = request.Allocators.ToDictionary(a => a.AllocatorId, StringComparer.Ordinal);
-            _byZone = request.Allocators.GroupBy(a => a.Zone, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-            Zones = [.. _byZone.Keys.Order(StringComparer.Ordinal)];
-            _replacing = new HashSet<string>(request.Existing.Where(e => !e.Reusable).Select(e => e.AllocatorId), StringComparer.Ordinal);
+            _index = index;
+            foreach (var existing in request.Existing.Where(e => !e.Reusable))
+            {
+                if (index.NumberOf.TryGetValue(existing.AllocatorId, out var number))
+                {
+                    _replacing.Add(number);
+                }
+            }
+
+            if (!request.ExcludedAllocators.IsEmpty)
+            {
+                _excluded = new bool[index.All.Length];
+                foreach (var id in request.ExcludedAllocators)
+                {
+                    if (index.NumberOf.TryGetValue(id, out var number))
+                    {
+                        _excluded[number] = true;
+                    }
+                }
+            }
         }
 
         public PlacementRequest Request { get; }
 
-        public IReadOnlyList<string> Zones { get; }
+        public IReadOnlyList<string> Zones => _index.Zones;
 
         public bool CanKeep(ExistingInstance instance) =>
             !Request.ExcludedAllocators.Contains(instance.AllocatorId)
-            && _byId.TryGetValue(instance.AllocatorId, out var allocator)
-            && allocator.Connected
-            && !_occupied.Contains(instance.AllocatorId);
+            && _index.NumberOf.TryGetValue(instance.AllocatorId, out var number)
+            && _index.All[number].Connected
+            && !_occupied.Contains(number);
 
-        public int CountFitting(string zone, long memoryMb, ImmutableSortedDictionary<string, string> tags) =>
-            _byZone[zone].Count(a => Fits(a, memoryMb, tags));
+        public int CountFitting(string zone, long memoryMb, ImmutableSortedDictionary<string, string> tags)
+        {
+            var count = 0;
+            foreach (var number in _index.ByZone[zone])
+            {
+                count += Fits(number, memoryMb, tags) ? 1 : 0;
+            }
 
+            return count;
+        }
+
+        /// <summary>The <paramref name="count"/> best allocators of the zone in one pass (not a sort: counts are small, zones large).</summary>
         public List<AllocatorCandidate>? TryPick(string zone, int count, long memoryMb, ImmutableSortedDictionary<string, string> tags, List<PlacedInstance> kept)
         {
-            var candidates = _byZone[zone]
-                .Where(a => Fits(a, memoryMb, tags) && !kept.Any(k => k.AllocatorId == a.AllocatorId))
-                .OrderBy(a => _replacing.Contains(a.AllocatorId) ? 1 : 0)
-                .ThenBy(a => Free(a) - memoryMb)
-                .ThenBy(a => a.AllocatorId, StringComparer.Ordinal)
-                .Take(count)
-                .ToList();
-            if (candidates.Count < count)
+            var keptNumbers = kept.Select(k => _index.NumberOf.GetValueOrDefault(k.AllocatorId, -1)).ToHashSet();
+            var best = new List<(int Number, int Rank, long Left)>(count + 1);
+            if (count > 0)
+            {
+                foreach (var number in _index.ByZone[zone])
+                {
+                    if (!Fits(number, memoryMb, tags) || keptNumbers.Contains(number))
+                    {
+                        continue;
+                    }
+
+                    var candidate = (number, _replacing.Count > 0 && _replacing.Contains(number) ? 1 : 0, Free(number) - memoryMb);
+                    var at = best.Count;
+                    while (at > 0 && Better(candidate, best[at - 1]))
+                    {
+                        at--;
+                    }
+
+                    if (at < count)
+                    {
+                        best.Insert(at, candidate);
+                        if (best.Count > count)
+                        {
+                            best.RemoveAt(count);
+                        }
+                    }
+                }
+            }
+
+            if (best.Count < count)
             {
                 return null;
             }
 
-            foreach (var instance in kept)
+            _occupied.UnionWith(keptNumbers.Where(n => n >= 0));
+            foreach (var (number, _, _) in best)
             {
-                _occupied.Add(instance.AllocatorId);
+                _occupied.Add(number);
+                _added[number] = _added.GetValueOrDefault(number) + memoryMb;
             }
 
-            foreach (var allocator in candidates)
-            {
-                _occupied.Add(allocator.AllocatorId);
-                _added[allocator.AllocatorId] = _added.GetValueOrDefault(allocator.AllocatorId) + memoryMb;
-            }
-
-            return candidates;
+            return [.. best.Select(b => _index.All[b.Number])];
         }
 
         public void Release(ZonePick pick, long memoryMb)
         {
             foreach (var instance in pick.Kept)
             {
-                _occupied.Remove(instance.AllocatorId);
+                _occupied.Remove(_index.NumberOf.GetValueOrDefault(instance.AllocatorId, -1));
             }
 
             foreach (var allocator in pick.Picked)
             {
-                _occupied.Remove(allocator.AllocatorId);
-                _added[allocator.AllocatorId] -= memoryMb;
+                var number = _index.NumberOf[allocator.AllocatorId];
+                _occupied.Remove(number);
+                _added[number] -= memoryMb;
             }
         }
 
-        private long Free(AllocatorCandidate allocator) => allocator.FreeMb - _added.GetValueOrDefault(allocator.AllocatorId);
+        /// <summary>Allocators holding a replaced instance last, then the fullest that fits, then by id.</summary>
+        private bool Better((int Number, int Rank, long Left) a, (int Number, int Rank, long Left) b) =>
+            a.Rank != b.Rank ? a.Rank < b.Rank
+            : a.Left != b.Left ? a.Left < b.Left
+            : string.CompareOrdinal(_index.All[a.Number].AllocatorId, _index.All[b.Number].AllocatorId) < 0;
 
-        private bool Fits(AllocatorCandidate allocator, long memoryMb, ImmutableSortedDictionary<string, string> tags) =>
-            allocator.IsAvailable
-            && !Request.ExcludedAllocators.Contains(allocator.AllocatorId)
-            && !_occupied.Contains(allocator.AllocatorId)
-            && allocator.HasTags(tags)
-            && Free(allocator) >= memoryMb;
+        private long Free(int number) =>
+            _index.All[number].FreeMb - _index.Committed[number] - (_added.Count == 0 ? 0 : _added.GetValueOrDefault(number));
+
+        private bool Fits(int number, long memoryMb, ImmutableSortedDictionary<string, string> tags)
+        {
+            var allocator = _index.All[number];
+            return allocator.IsAvailable
+                && Free(number) >= memoryMb
+                && (_excluded is null || !_excluded[number])
+                && (_occupied.Count == 0 || !_occupied.Contains(number))
+                && (tags.IsEmpty || allocator.HasTags(tags));
+        }
     }
 }
