@@ -95,6 +95,11 @@ internal sealed class OutboundConnection : IAsyncDisposable
                 await _stream.WriteAsync(new TransportEnvelope(id, TransportEnvelopeKind.Request, action, body), deadline.Token).ConfigureAwait(false);
                 return await answer.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (answer.Task.IsCompleted)
+            {
+                // The answer (often an error frame just before the peer closed) beat the close.
+                return await answer.Task.ConfigureAwait(false);
+            }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw IsClosed ? TransportException.Disconnected(Address) : TransportException.Timeout(Address, action, timeout);

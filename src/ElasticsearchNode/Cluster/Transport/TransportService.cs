@@ -17,6 +17,7 @@ internal sealed partial class TransportService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<OutboundConnection>>> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _inbound = new();
     private readonly CancellationTokenSource _stopping = new();
+    private static readonly JsonElement NullBody = JsonDocument.Parse("null").RootElement.Clone();
     private readonly TransportOptions _options;
     private readonly Func<TransportHandshake> _local;
     private readonly ILogger _logger;
@@ -253,7 +254,7 @@ internal sealed partial class TransportService : IAsyncDisposable
             ClusterException c => c.Type,
             _ => "exception",
         };
-        return new TransportEnvelope(request.Id, TransportEnvelopeKind.Error, request.Action, default, new TransportError(type, error.Message));
+        return new TransportEnvelope(request.Id, TransportEnvelopeKind.Error, request.Action, NullBody, new TransportError(type, error.Message));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "transport: accept failed: {Reason}")]

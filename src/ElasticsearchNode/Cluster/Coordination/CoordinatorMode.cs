@@ -1,0 +1,8 @@
+namespace Cloud.ElasticsearchNode.Cluster.Coordination;
+
+internal enum CoordinatorMode
+{
+    Candidate,
+    Leader,
+    Follower,
+}

@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+
+namespace Cloud.ElasticsearchNode.Cluster;
+
+/// <summary>A cluster-level change a node forwards to the master: what it is and its arguments.</summary>
+internal sealed record MasterOperation(
+    string Kind,
+    string? Name = null,
+    int Shards = 1,
+    int Replicas = 1,
+    ImmutableSortedDictionary<string, string>? Persistent = null,
+    ImmutableSortedDictionary<string, string>? Transient = null,
+    IReadOnlyList<string>? Names = null,
+    string? Type = null,
+    string? Reason = null,
+    JsonElement? Mappings = null)
+{
+    public const string CreateIndex = "create_index";
+    public const string DeleteIndex = "delete_index";
+    public const string UpdateReplicas = "update_replicas";
+    public const string PutSettings = "put_settings";
+    public const string AddVotingExclusions = "add_voting_exclusions";
+    public const string ClearVotingExclusions = "clear_voting_exclusions";
+    public const string PutShutdown = "put_shutdown";
+    public const string DeleteShutdown = "delete_shutdown";
+}

@@ -1,0 +1,25 @@
+namespace Cloud.ElasticsearchNode.Cluster.Shards;
+
+// Shard-level messages between data nodes and the master, one-line records kept together.
+
+/// <summary>A copy finished recovering (or failed); the master starts (or fails) it in the routing table.</summary>
+internal sealed record ShardStateRequest(string Index, int Shard, string AllocationId, string? Reason = null);
+
+/// <summary>The files of a shard's store, as the recovery source sees them now.</summary>
+internal sealed record ShardFilesRequest(string IndexUuid, int Shard);
+
+internal sealed record ShardFile(string Name, long Length);
+
+internal sealed record ShardFilesResponse(IReadOnlyList<ShardFile> Files);
+
+internal sealed record FileChunkRequest(string IndexUuid, int Shard, string Name, long Offset, int Length);
+
+internal sealed record FileChunkResponse(byte[] Data);
+
+internal static class ShardActions
+{
+    public const string Started = "internal:cluster/shard/started";
+    public const string Failed = "internal:cluster/shard/failure";
+    public const string Files = "internal:index/shard/recovery/files";
+    public const string FileChunk = "internal:index/shard/recovery/file_chunk";
+}
