@@ -15,6 +15,12 @@ internal sealed class CoordinationOptions
 
     public ImmutableArray<string> InitialMasterNodes { get; set; } = [];
 
+    /// <summary>
+    /// Bootstrap alone, as Elasticsearch does with <c>discovery.type: single-node</c> or when no
+    /// discovery setting is given at all (development mode).
+    /// </summary>
+    public bool BootstrapAlone { get; set; }
+
     public TimeSpan FindPeersInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan RequestPeersTimeout { get; set; } = TimeSpan.FromSeconds(3);

@@ -132,7 +132,7 @@ internal sealed partial class Coordinator
     /// </summary>
     private void TryBootstrap()
     {
-        var names = _options.InitialMasterNodes;
+        var names = _options.InitialMasterNodes.IsDefaultOrEmpty && _options.BootstrapAlone ? [LocalNode.Name] : _options.InitialMasterNodes;
         if (names.IsDefaultOrEmpty || !names.Contains(LocalNode.Name))
         {
             return;
