@@ -53,13 +53,19 @@ internal sealed partial class AllocatorReconciler(
             .GroupBy(d => d.InstanceId!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-        var plan = CapacityPlanner.Plan(
-            assignments.Valid.Select(e => new CapacityRequest(
+        var requests = assignments.IsAuthoritative
+            ? assignments.Valid.Select(e => new CapacityRequest(
                 e.InstanceId,
                 e.Assignment!.MemoryMb,
                 e.CreatedZxid,
-                definitionsByInstance.TryGetValue(e.InstanceId, out var inForce) ? ElasticsearchContainerSpecBuilder.MemoryMbOf(inForce.Spec) : null)),
-            settings.MemoryCapacityMb);
+                definitionsByInstance.TryGetValue(e.InstanceId, out var inForce) ? ElasticsearchContainerSpecBuilder.MemoryMbOf(inForce.Spec) : null))
+
+            // Without the assignments, what runs is what the definitions in force grant: advertise that, not an empty host.
+            : definitionsByInstance
+                .Select(d => (InstanceId: d.Key, MemoryMb: ElasticsearchContainerSpecBuilder.MemoryMbOf(d.Value.Spec)))
+                .Where(d => d.MemoryMb is not null)
+                .Select(d => new CapacityRequest(d.InstanceId, d.MemoryMb!.Value, 0, d.MemoryMb));
+        var plan = CapacityPlanner.Plan(requests, settings.MemoryCapacityMb);
         ReportRefusals(assignments, plan);
 
         // Advertise first: the registration node is this allocator's lease on its id, and only its
@@ -69,6 +75,13 @@ internal sealed partial class AllocatorReconciler(
         if (!advertiser.IsRegistered)
         {
             LogNotHoldingId(settings.AllocatorId);
+            return;
+        }
+
+        if (!assignments.IsAuthoritative)
+        {
+            // Exactly like the runner's missing definitions node: leave every definition, port and status as it is.
+            LogWorkNodeMissing(CloudPaths.WorkOf(settings.AllocatorId));
             return;
         }
 
@@ -167,6 +180,7 @@ internal sealed partial class AllocatorReconciler(
             var instancePorts = ports.Ports.GetValueOrDefault(entry.InstanceId);
             var name = ContainerNames.For(assignment.ClusterId, assignment.InstanceName);
             var existing = definitions.GetValueOrDefault(name);
+            string? error = null;
             var runs = entry.WantsRunning && instancePorts is not null && decision.Verdict != CapacityVerdict.Refused
                 && (decision.Verdict == CapacityVerdict.Accepted || existing is not null);
             if (runs)
@@ -179,12 +193,8 @@ internal sealed partial class AllocatorReconciler(
 
                 var others = SeedHosts.From(members, assignment.InstanceName);
                 var paths = InstancePaths.For(settings.DataRoot, settings.AllocatorId, entry.InstanceId);
-                if (InstanceDirectories.Ensure(paths, SeedHosts.FileContent(others), settings))
-                {
-                    LogUnicastHosts(entry.InstanceId, others.Length);
-                }
-
-                if (decision.Verdict == CapacityVerdict.Accepted)
+                error = PrepareFiles(entry.InstanceId, paths, others);
+                if (error is null && decision.Verdict == CapacityVerdict.Accepted)
                 {
                     var seeds = existing is null ? others : ElasticsearchContainerSpecBuilder.SeedHostsOf(existing.Spec);
                     var spec = ElasticsearchContainerSpecBuilder.Build(new InstanceSpecInput(entry.InstanceId, assignment, instancePorts!, seeds), settings);
@@ -192,10 +202,32 @@ internal sealed partial class AllocatorReconciler(
                 }
             }
 
-            planned.Add(new PlannedInstance(entry.InstanceId, assignment, decision, instancePorts, name, runs));
+            planned.Add(new PlannedInstance(entry.InstanceId, assignment, decision, instancePorts, name, runs, error));
         }
 
         return planned;
+    }
+
+    /// <summary>
+    /// The instance's data directory and <c>unicast_hosts.txt</c>. A file-system failure is this instance's
+    /// error, published in its status; its definition (if any) stays as it is and the other instances go on.
+    /// </summary>
+    private string? PrepareFiles(string instanceId, InstancePaths paths, ImmutableArray<string> others)
+    {
+        try
+        {
+            if (InstanceDirectories.Ensure(paths, SeedHosts.FileContent(others), settings))
+            {
+                LogUnicastHosts(instanceId, others.Length);
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (!ErrorPolicy.IsFatal(ex))
+        {
+            LogFilesFailed(ex, instanceId);
+            return $"could not prepare the instance's files under {paths.InstanceDirectory}: {ex.Message}";
+        }
     }
 
     private async Task WriteDefinitionAsync(
@@ -268,7 +300,7 @@ internal sealed partial class AllocatorReconciler(
                 probe = await prober.ProbeAsync(settings.ProbeAddress, instance.Ports.Http, settings.ProbeTimeout, cancellationToken);
             }
 
-            var input = new InstanceStatusInput(instance.Assignment, instance.Decision, instance.Ports, instance.DefinitionInForce, observation, probe);
+            var input = new InstanceStatusInput(instance.Assignment, instance.Decision, instance.Ports, instance.DefinitionInForce, observation, probe, instance.Error);
             return InstanceStatusComposer.Compose(input, settings, now);
         }));
         await statusPublisher.PublishAsync(client, statuses, cancellationToken);
@@ -317,6 +349,12 @@ internal sealed partial class AllocatorReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No free ports left in {Range} for {InstanceId}")]
     private partial void LogPortsExhausted(string instanceId, string range);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Preparing the files of {InstanceId} failed; its definition stays as it is")]
+    private partial void LogFilesFailed(Exception exception, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} does not exist: not authoritative, so every definition stays as it is")]
+    private partial void LogWorkNodeMissing(string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Another session holds /cloud/allocators/{AllocatorId}: not writing anything until it is ours")]
     private partial void LogNotHoldingId(string allocatorId);

@@ -14,11 +14,16 @@ internal static class AssignmentReader
     public static async Task<AssignmentSnapshot> ReadAsync(ZooKeeperClient client, string allocatorId, Watcher watcher, CancellationToken cancellationToken)
     {
         var workPath = CloudPaths.WorkOf(allocatorId);
-        var names = await ZooKeeperNodes.ChildrenOrEmptyAsync(client, workPath, watcher, cancellationToken);
+        var names = await ZooKeeperNodes.TryGetChildrenAsync(client, workPath, watcher, cancellationToken);
+        if (names is null)
+        {
+            return AssignmentSnapshot.NotAuthoritative;
+        }
+
         var reads = names.Where(NodeNames.IsValid)
             .Select(name => ReadOneAsync(client, name, CloudPaths.Assignment(allocatorId, name), watcher, cancellationToken));
         var entries = await Task.WhenAll(reads);
-        return new AssignmentSnapshot(entries.OfType<AssignmentEntry>().ToImmutableSortedDictionary(e => e.InstanceId, e => e, StringComparer.Ordinal));
+        return new AssignmentSnapshot(entries.OfType<AssignmentEntry>().ToImmutableSortedDictionary(e => e.InstanceId, e => e, StringComparer.Ordinal), IsAuthoritative: true);
     }
 
     private static async Task<AssignmentEntry?> ReadOneAsync(ZooKeeperClient client, string instanceId, string path, Watcher watcher, CancellationToken cancellationToken)

@@ -4,11 +4,12 @@ using Cloud.Shared.Allocators;
 
 namespace Cloud.Allocator.Assignments;
 
-/// <summary>One assignment after a pass's decisions: its verdict, ports, container and whether a definition is in force.</summary>
+/// <summary>One assignment after a pass's decisions: its verdict, ports, container, whether a definition is in force, and its own error.</summary>
 internal sealed record PlannedInstance(
     string InstanceId,
     InstanceAssignment Assignment,
     CapacityDecision Decision,
     InstancePorts? Ports,
     string ContainerName,
-    bool DefinitionInForce);
+    bool DefinitionInForce,
+    string? Error = null);

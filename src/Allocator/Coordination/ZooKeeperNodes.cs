@@ -25,7 +25,11 @@ internal static class ZooKeeperNodes
     }
 
     /// <summary>The node's children, or none when the node does not exist.</summary>
-    public static async Task<IReadOnlyList<string>> ChildrenOrEmptyAsync(ZooKeeperClient client, string path, Watcher? watcher, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> ChildrenOrEmptyAsync(ZooKeeperClient client, string path, Watcher? watcher, CancellationToken cancellationToken) =>
+        await TryGetChildrenAsync(client, path, watcher, cancellationToken) ?? [];
+
+    /// <summary>The node's children, or null when the node does not exist (a watcher then fires on its creation).</summary>
+    public static async Task<IReadOnlyList<string>?> TryGetChildrenAsync(ZooKeeperClient client, string path, Watcher? watcher, CancellationToken cancellationToken)
     {
         try
         {
@@ -38,7 +42,7 @@ internal static class ZooKeeperNodes
                 _ = await client.ExistsAsync(path, watcher, cancellationToken);
             }
 
-            return [];
+            return null;
         }
     }
 

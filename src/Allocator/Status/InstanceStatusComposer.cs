@@ -60,7 +60,7 @@ internal static class InstanceStatusComposer
                 : (observed.State, observed.Error);
         }
 
-        var error = observed?.Error ?? input.Decision.Reason;
+        var error = input.Error ?? observed?.Error ?? input.Decision.Reason;
         return (observed?.State ?? InstanceStates.Pending, error);
     }
 }

@@ -11,10 +11,12 @@ namespace Cloud.Allocator.Status;
 /// <param name="DefinitionWritten">Whether a container definition is in force for it.</param>
 /// <param name="Observation">What the runner reports of its container, if anything.</param>
 /// <param name="Probe">The last HTTP probe, if one was made.</param>
+/// <param name="Error">What went wrong on the allocator's side for this instance this pass (its files, say).</param>
 internal sealed record InstanceStatusInput(
     InstanceAssignment Assignment,
     CapacityDecision Decision,
     InstancePorts? Ports,
     bool DefinitionWritten,
     ContainerObservation? Observation,
-    NodeProbe? Probe);
+    NodeProbe? Probe,
+    string? Error = null);
