@@ -5,6 +5,7 @@ using Cloud.Allocator.Capacity;
 using Cloud.Allocator.Configuration;
 using Cloud.Allocator.Containers;
 using Cloud.Allocator.Coordination;
+using Cloud.Allocator.Images;
 using Cloud.Allocator.Ports;
 using Cloud.Allocator.Registration;
 using Cloud.Allocator.Status;
@@ -47,6 +48,7 @@ internal sealed partial class AllocatorReconciler(
         await ReadMetaAsync(client, watcher, cancellationToken);
         var assignments = await AssignmentReader.ReadAsync(client, settings.AllocatorId, watcher, cancellationToken);
         var definitions = await DefinitionReader.ReadAsync(client, settings.HostId, settings.AllocatorId, watcher, cancellationToken);
+        var hostImages = await HostImagesReader.ReadAsync(client, settings.HostId, watcher, cancellationToken);
         var reservations = await PortReservationStore.ReadAsync(client, settings.MachineKey, settings.AllocatorId, cancellationToken);
         var definitionsByInstance = definitions.Values
             .Where(d => d.InstanceId is not null)
@@ -58,7 +60,8 @@ internal sealed partial class AllocatorReconciler(
                 e.InstanceId,
                 e.Assignment!.MemoryMb,
                 e.CreatedZxid,
-                definitionsByInstance.TryGetValue(e.InstanceId, out var inForce) ? ElasticsearchContainerSpecBuilder.MemoryMbOf(inForce.Spec) : null))
+                definitionsByInstance.TryGetValue(e.InstanceId, out var inForce) ? ElasticsearchContainerSpecBuilder.MemoryMbOf(inForce.Spec) : null,
+                ImageCheck.Refusal(e.Assignment, settings.ImageTemplate, hostImages, settings.HostId)))
 
             // Without the assignments, what runs is what the definitions in force grant: advertise that, not an empty host.
             : definitionsByInstance

@@ -25,7 +25,14 @@ internal static class CapacityPlanner
         {
             var free = totalMb - used;
             CapacityDecision decision;
-            if (request.MemoryMb <= 0)
+            if (request.Refusal is { } refusal)
+            {
+                // An assignment that can never start holds neither memory nor ports; one that runs keeps what it runs with.
+                decision = request.InForceMemoryMb is { } running and > 0
+                    ? new CapacityDecision(request.InstanceId, CapacityVerdict.KeptInForce, running, $"change refused: {refusal}; keeps running as it is")
+                    : new CapacityDecision(request.InstanceId, CapacityVerdict.Refused, 0, refusal);
+            }
+            else if (request.MemoryMb <= 0)
             {
                 decision = new CapacityDecision(request.InstanceId, CapacityVerdict.Refused, 0,
                     string.Create(CultureInfo.InvariantCulture, $"memory_mb must be positive, got {request.MemoryMb}"));

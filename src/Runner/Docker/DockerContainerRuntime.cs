@@ -72,6 +72,16 @@ internal sealed class DockerContainerRuntime : IContainerRuntime, IDisposable
         }
     }
 
+    public async Task<ImmutableArray<string>> ListImagesAsync(CancellationToken cancellationToken)
+    {
+        var images = await CallAsync(token => _client.Images.ListImagesAsync(new ImagesListParameters(), token), "list images", cancellationToken);
+        return [.. images
+            .SelectMany(i => i.RepoTags ?? [])
+            .Where(t => !string.IsNullOrEmpty(t) && t != "<none>:<none>")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    }
+
     public async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);

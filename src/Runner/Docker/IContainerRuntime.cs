@@ -19,6 +19,9 @@ internal interface IContainerRuntime
     /// <summary>Whether the image is present on this host (nothing can be pulled: no registry is assumed).</summary>
     Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken);
 
+    /// <summary>Every image reference (<c>repository:tag</c>) present on this host, sorted.</summary>
+    Task<ImmutableArray<string>> ListImagesAsync(CancellationToken cancellationToken);
+
     /// <summary>Creates (does not start) a container; returns its id.</summary>
     /// <exception cref="ContainerNameConflictException">A container of that name exists.</exception>
     Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken);

@@ -199,6 +199,7 @@ internal sealed partial class RunnerService(
                     {
                         var observations = ObservationBuilder.Build(result, timeProvider.GetUtcNow());
                         await publisher.PublishAsync(client, observations, cancellationToken);
+                        await registrar.RefreshAsync(registration, cancellationToken);
                     }
 
                     failures = 0;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Cloud.Runner.Docker;
@@ -10,7 +11,7 @@ internal static class RunnerRegistrationFactory
 {
     private const long BytesPerMb = 1024 * 1024;
 
-    public static RunnerRegistration Create(string hostId, string dataRoot, RuntimeInfo? engine, DateTimeOffset startedAt) => new()
+    public static RunnerRegistration Create(string hostId, string dataRoot, RuntimeInfo? engine, ImmutableArray<string>? images, DateTimeOffset startedAt) => new()
     {
         HostId = hostId,
         DockerVersion = engine?.Version,
@@ -22,5 +23,6 @@ internal static class RunnerRegistrationFactory
         DataRoot = dataRoot,
         RunnerVersion = typeof(RunnerRegistrationFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
         StartedAt = startedAt,
+        Images = images,
     };
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Cloud.Shared.Containers;
 
 /// <summary>A runner's liveness node, <c>/cloud/runners/&lt;host_id&gt;</c> (ephemeral): who it is and what its host has.</summary>
@@ -20,6 +22,12 @@ public sealed record RunnerRegistration
     public string? DataRoot { get; init; }
 
     public string? RunnerVersion { get; init; }
+
+    /// <summary>
+    /// The image references present on the host (<c>repository:tag</c>), sorted; allocators refuse an
+    /// assignment whose image is not among them. Null when the engine did not say (unknown, not empty).
+    /// </summary>
+    public ImmutableArray<string>? Images { get; init; }
 
     public DateTimeOffset StartedAt { get; init; }
 }

@@ -21,6 +21,8 @@ public sealed class CapacityPlannerTests
         ["capacity shrunk: a new one is still refused"] = ([new("a", 2048, 1, 2048), new("b", 2048, 2, 2048), new("c", 1, 3)], 3072, ["a:Accepted:2048", "b:KeptInForce:2048", "c:Refused:0"], 4096),
         ["zero memory refused"] = ([new("a", 0, 1)], 4096, ["a:Refused:0"], 0),
         ["no capacity"] = ([new("a", 1024, 1)], 0, ["a:Refused:0"], 0),
+        ["image missing: refused, charged nothing, younger one fits"] = ([new("a", 4096, 1, Refusal: "no image"), new("b", 4096, 2)], 4096, ["a:Refused:0", "b:Accepted:4096"], 4096),
+        ["image missing for a running one: kept as it runs"] = ([new("a", 2048, 1, 1024, Refusal: "no image")], 4096, ["a:KeptInForce:1024"], 1024),
     };
 
     public static TheoryData<string> Table => [.. Cases.Keys];

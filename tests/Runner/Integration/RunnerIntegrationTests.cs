@@ -61,6 +61,7 @@ public sealed class RunnerIntegrationTests(ZooKeeperFixture zk)
         registration.HostId.Should().Be(host.HostId);
         registration.DockerVersion.Should().NotBeNullOrEmpty();
         registration.Cpus.Should().BeGreaterThan(0);
+        registration.Images.Should().NotBeNull().And.Contain(RunnerTestHost.Image, "allocators refuse assignments whose image the host does not have");
         liveness.Stat.EphemeralOwner.Should().NotBe(0);
     }
 

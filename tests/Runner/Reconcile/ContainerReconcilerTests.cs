@@ -90,6 +90,8 @@ public sealed class ContainerReconcilerTests
 
         public Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken) => Task.FromResult(true);
 
+        public Task<ImmutableArray<string>> ListImagesAsync(CancellationToken cancellationToken) => Task.FromResult(ImmutableArray.Create("cloud/elasticsearch:8.15.0"));
+
         public Task<string> CreateAsync(ContainerCreateRequest request, CancellationToken cancellationToken)
         {
             Calls.Add("create " + request.Name);
