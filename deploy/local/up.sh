@@ -20,8 +20,9 @@ mkdir -p "$pids" "$logs" "$state/zookeeper" "$state/data"
 docker_was_running=true
 docker info >/dev/null 2>&1 || docker_was_running=false
 bash "$root/scripts/install-deps.sh" zookeeper docker.io
-if ! $docker_was_running && [ ! -f "$pids/dockerd.started" ]; then
-  touch "$pids/dockerd.started"   # down.sh stops dockerd only if we started it
+if ! $docker_was_running && [ ! -f "$pids/dockerd.pid" ] && [ -f /var/run/docker.pid ]; then
+  # down.sh stops dockerd only if we started it, and only that process, by this pid.
+  cat /var/run/docker.pid >"$pids/dockerd.pid"
 fi
 source "$(dirname "$0")/common.sh"  # the classpath exists only once zookeeper is installed
 

@@ -134,14 +134,14 @@ public sealed class ZooKeeperServer : IAsyncDisposable
                     $"ZooKeeper on port {Port} exited with {_process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, _process.Output)}");
             }
 
-            var answer = await TryFourLetterWordAsync("srvr", timeout.Token);
-            if (answer is not null && answer.Contains("Mode: ", StringComparison.Ordinal))
-            {
-                return;
-            }
-
             try
             {
+                var answer = await TryFourLetterWordAsync("srvr", timeout.Token);
+                if (answer is not null && answer.Contains("Mode: ", StringComparison.Ordinal))
+                {
+                    return;
+                }
+
                 await Task.Delay(100, timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -154,6 +154,7 @@ public sealed class ZooKeeperServer : IAsyncDisposable
     /// <summary>
     /// Sends a four-letter-word admin command (<c>srvr</c>, <c>cons</c>, <c>mntr</c>...); null when the server
     /// does not answer within a few seconds (a starting server can accept the connection and say nothing).
+    /// Each probe has its own deadline; only the caller's own cancellation throws.
     /// </summary>
     public async Task<string?> TryFourLetterWordAsync(string command, CancellationToken cancellationToken = default)
     {
