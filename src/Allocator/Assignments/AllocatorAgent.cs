@@ -24,7 +24,8 @@ internal sealed partial class AllocatorAgent(
     RoleTelemetry telemetry,
     ILogger<AllocatorAgent> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    // The one jittered backoff of the platform: 200 ms doubling up to 10 s.
+    private static readonly Backoff Retry = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,10 +66,10 @@ internal sealed partial class AllocatorAgent(
                     failures = 0;
                     await signal.WaitAsync(settings.ProbeInterval, timeProvider, stoppingToken);
                 }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                catch (Exception ex) when (ErrorPolicy.IsRetried(ex, stoppingToken))
                 {
                     failures++;
-                    var delay = Backoff(failures);
+                    var delay = Retry.Delay(failures);
                     LogPassFailed(ex, failures, delay.TotalMilliseconds);
                     await Task.Delay(delay, timeProvider, stoppingToken);
                 }
@@ -101,13 +102,6 @@ internal sealed partial class AllocatorAgent(
         {
             signal.Notify();
         }
-    }
-
-    private static TimeSpan Backoff(int failures)
-    {
-        var exponential = TimeSpan.FromMilliseconds(200 * Math.Pow(2, Math.Min(failures - 1, 10)));
-        var capped = exponential < MaxBackoff ? exponential : MaxBackoff;
-        return capped * (0.5 + (Random.Shared.NextDouble() / 2));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Allocator {AllocatorId} for host {HostId} in {Zone}: {CapacityMb} MB, data root {DataRoot}")]

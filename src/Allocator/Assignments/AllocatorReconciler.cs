@@ -38,6 +38,10 @@ internal sealed partial class AllocatorReconciler(
     private AllocatorMeta _meta = new();
     private ImmutableDictionary<string, string> _reportedRefusals = ImmutableDictionary<string, string>.Empty;
 
+    // Instances whose container ran its definition in force and answered in the last pass: a host-wide
+    // change is rolled out to the next instance only once every other one is settled (rolling, one at a time).
+    private ImmutableDictionary<string, bool> _settled = ImmutableDictionary<string, bool>.Empty;
+
     /// <summary>The capacity plan of the last complete pass.</summary>
     public CapacityPlan? LastPlan { get; private set; }
 
@@ -176,6 +180,7 @@ internal sealed partial class AllocatorReconciler(
     {
         var clusters = new Dictionary<string, ImmutableArray<InstanceStatus>>(StringComparer.Ordinal);
         var planned = new List<PlannedInstance>();
+        var rolled = false;
         foreach (var entry in assignments.Valid)
         {
             var assignment = entry.Assignment!;
@@ -184,6 +189,7 @@ internal sealed partial class AllocatorReconciler(
             var name = ContainerNames.For(assignment.ClusterId, assignment.InstanceName);
             var existing = definitions.GetValueOrDefault(name);
             string? error = null;
+            var hash = existing is null ? null : ContainerSpecJson.Hash(existing.Spec);
             var runs = entry.WantsRunning && instancePorts is not null && decision.Verdict != CapacityVerdict.Refused
                 && (decision.Verdict == CapacityVerdict.Accepted || existing is not null);
             if (runs)
@@ -200,16 +206,39 @@ internal sealed partial class AllocatorReconciler(
                 if (error is null && decision.Verdict == CapacityVerdict.Accepted)
                 {
                     var seeds = existing is null ? others : ElasticsearchContainerSpecBuilder.SeedHostsOf(existing.Spec);
-                    var spec = ElasticsearchContainerSpecBuilder.Build(new InstanceSpecInput(entry.InstanceId, assignment, instancePorts!, seeds), settings);
-                    await WriteDefinitionAsync(client, name, spec, existing, entry.InstanceId, cancellationToken);
+                    var input = new InstanceSpecInput(entry.InstanceId, assignment, instancePorts!, seeds);
+                    var spec = ElasticsearchContainerSpecBuilder.Build(input, settings);
+                    hash = ContainerSpecJson.Hash(spec);
+                    if (existing is not null && ContainerSpecJson.Hash(existing.Spec) != hash && HostWideChange.IsOnlyHostWide(existing.Spec, input, settings))
+                    {
+                        // Only the host's options changed: one instance at a time, each back and answering before the next.
+                        if (rolled || !OthersSettled(entry.InstanceId, definitionsInForce: assignments.Valid.Select(e => e.InstanceId)))
+                        {
+                            LogRollingWait(entry.InstanceId);
+                            hash = ContainerSpecJson.Hash(existing.Spec);
+                        }
+                        else
+                        {
+                            rolled = true;
+                            await WriteDefinitionAsync(client, name, spec, existing, entry.InstanceId, cancellationToken);
+                        }
+                    }
+                    else
+                    {
+                        await WriteDefinitionAsync(client, name, spec, existing, entry.InstanceId, cancellationToken);
+                    }
                 }
             }
 
-            planned.Add(new PlannedInstance(entry.InstanceId, assignment, decision, instancePorts, name, runs, error));
+            planned.Add(new PlannedInstance(entry.InstanceId, assignment, decision, instancePorts, name, runs, error, hash));
         }
 
         return planned;
     }
+
+    /// <summary>Whether every other instance of this allocator ran its definition in force and answered in the last pass.</summary>
+    private bool OthersSettled(string instanceId, IEnumerable<string> definitionsInForce) =>
+        definitionsInForce.Where(id => id != instanceId).All(id => _settled.GetValueOrDefault(id));
 
     /// <summary>
     /// The instance's data directory and <c>unicast_hosts.txt</c>. A file-system failure is this instance's
@@ -294,7 +323,7 @@ internal sealed partial class AllocatorReconciler(
     private async Task PublishStatusesAsync(ZooKeeperClient client, List<PlannedInstance> planned, Watcher watcher, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var statuses = await Task.WhenAll(planned.Select(async instance =>
+        var results = await Task.WhenAll(planned.Select(async instance =>
         {
             var observation = await ReadObservationAsync(client, instance.ContainerName, watcher, cancellationToken);
             NodeProbe? probe = null;
@@ -304,8 +333,12 @@ internal sealed partial class AllocatorReconciler(
             }
 
             var input = new InstanceStatusInput(instance.Assignment, instance.Decision, instance.Ports, instance.DefinitionInForce, observation, probe, instance.Error);
-            return InstanceStatusComposer.Compose(input, settings, now);
+            var settled = !instance.DefinitionInForce
+                || (observation is { State: ContainerStates.Running } && observation.DefinitionHash == instance.DefinitionHash && probe is { Reachable: true });
+            return (instance.InstanceId, Settled: settled, Status: InstanceStatusComposer.Compose(input, settings, now));
         }));
+        _settled = results.ToImmutableDictionary(r => r.InstanceId, r => r.Settled, StringComparer.Ordinal);
+        var statuses = results.Select(r => r.Status).ToArray();
         await statusPublisher.PublishAsync(client, statuses, cancellationToken);
     }
 
@@ -352,6 +385,9 @@ internal sealed partial class AllocatorReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No free ports left in {Range} for {InstanceId}")]
     private partial void LogPortsExhausted(string instanceId, string range);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Host-wide options changed for {InstanceId}: waiting until every other instance runs its definition and answers")]
+    private partial void LogRollingWait(string instanceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Preparing the files of {InstanceId} failed; its definition stays as it is")]
     private partial void LogFilesFailed(Exception exception, string instanceId);

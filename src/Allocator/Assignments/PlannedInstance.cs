@@ -12,4 +12,5 @@ internal sealed record PlannedInstance(
     InstancePorts? Ports,
     string ContainerName,
     bool DefinitionInForce,
-    string? Error = null);
+    string? Error = null,
+    string? DefinitionHash = null);

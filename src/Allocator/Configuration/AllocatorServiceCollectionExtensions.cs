@@ -16,12 +16,15 @@ internal static class AllocatorServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the allocator: options bound from <c>Allocator</c> and validated on start, the resolved
-    /// settings, and the hosted reconcile loop. The caller provides an <see cref="IZooKeeperClientSource"/>.
+    /// options, ZooKeeper the way every role registers it (<c>AddCloudZooKeeper</c>), and the hosted reconcile
+    /// loop. A test may register its own <see cref="IZooKeeperClientSource"/> first.
     /// </summary>
     public static IServiceCollection AddAllocator(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AllocatorOptions>().Bind(configuration.GetSection(AllocatorOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AllocatorOptions>, AllocatorOptionsValidator>();
+        services.AddCloudZooKeeper(configuration);
+        services.TryAddSingleton<IZooKeeperClientSource, SharedZooKeeperClientSource>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddRoleTelemetry("allocator");
         services.AddSingleton(sp => AllocatorSettings.Resolve(sp.GetRequiredService<IOptions<AllocatorOptions>>().Value, HostMemory.DetectTotalMb));

@@ -36,6 +36,9 @@ internal sealed partial class RunnerService(
     private readonly ILogger _logger = loggerFactory.CreateLogger<RunnerService>();
     private readonly ReconcileSignal _wake = new();
     private readonly CoordinationEpoch _epoch = new();
+
+    // The one jittered backoff of the platform (Cloud.ZooKeeper.Backoff): RetryDelay doubling up to ten times it.
+    private readonly Backoff _retry = new(options.Value.RetryDelay, options.Value.RetryDelay * 10);
     private long _passes;
     private long _failedPasses;
     private long _passesEnded;
@@ -220,12 +223,8 @@ internal sealed partial class RunnerService(
         }
     }
 
-    private TimeSpan RetryDelay(int failures)
-    {
-        var ceiling = _options.RetryDelay * 10;
-        var delay = TimeSpan.FromTicks(Math.Min(ceiling.Ticks, _options.RetryDelay.Ticks << Math.Min(failures, 10)));
-        return delay * (0.5 + (Random.Shared.NextDouble() / 2));
-    }
+    /// <param name="failures">Failures before this one (0 after the first).</param>
+    private TimeSpan RetryDelay(int failures) => _retry.Delay(failures + 1);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Definitions: {Count} at version {Version} (authoritative: {Authoritative})")]
     private partial void LogDefinitions(int count, long version, bool authoritative);
