@@ -31,6 +31,7 @@ internal static class RunnerBenchmark
 
         await OneAtATimeAsync(client, server.ConnectString, count);
         await ColdStartAsync(client, server.ConnectString, count);
+        await AtRestAsync(client, server.ConnectString, Math.Min(count, 10));
     }
 
     /// <summary>Writes definitions one after another; each latency is write acknowledged -> the engine's start event.</summary>
@@ -135,6 +136,55 @@ internal static class RunnerBenchmark
         }
     }
 
+    /// <summary>The runner as the process it is in production, at rest with a few containers: its resident memory.</summary>
+    private static async Task AtRestAsync(ZooKeeperClient client, string connectString, int count)
+    {
+        var hostId = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        var dataRoot = Path.Combine(Path.GetTempPath(), "runner-" + hostId);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var name = $"{hostId}-{i:D3}";
+                await client.CreateRecursiveAsync(CloudPaths.Container(hostId, name), ContainerSpecJson.Serialize(Spec(name, dataRoot)), CancellationToken.None);
+            }
+
+            await using var runner = RoleProcess.Start("Runner", new Dictionary<string, string>
+            {
+                ["ZooKeeper:ConnectString"] = connectString,
+                ["Runner:HostId"] = hostId,
+                ["Runner:DataRoot"] = dataRoot,
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            while (!await AllPublishedRunningAsync(client, hostId, count))
+            {
+                await Task.Delay(100);
+            }
+
+            // At rest: a few resync passes (10 s apart by default) with nothing to do.
+            var samples = new List<double>();
+            for (var i = 0; i < 6; i++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                samples.Add(ResidentMb(runner.Process.Id));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"runner process at rest with {count} containers: RSS {samples[^1]:F1} MB (max over 30 s {samples.Max():F1} MB; target at most 60 MB)"));
+        }
+        finally
+        {
+            await CleanUpAsync(hostId, dataRoot);
+        }
+    }
+
+    /// <summary>VmRSS of a process, in MB, from <c>/proc/&lt;pid&gt;/status</c>.</summary>
+    private static double ResidentMb(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
     private static async Task<bool> AllPublishedRunningAsync(ZooKeeperClient client, string hostId, int count)
     {
         ChildrenResult children;
@@ -164,7 +214,14 @@ internal static class RunnerBenchmark
         return true;
     }
 
-    private static ContainerSpec Spec(string name, string dataRoot) => new()
+    /// <summary>A node definition; its data directory is created here, as the allocator would (the runner never creates bind sources).</summary>
+    private static ContainerSpec Spec(string name, string dataRoot)
+    {
+        Directory.CreateDirectory($"{dataRoot}/{name}/data");
+        return Node(name, dataRoot);
+    }
+
+    private static ContainerSpec Node(string name, string dataRoot) => new()
     {
         Image = Image,
         Env = [$"node.name={name}", "cluster.name=bench"],

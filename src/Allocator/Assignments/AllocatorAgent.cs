@@ -19,7 +19,7 @@ internal sealed partial class AllocatorAgent(
     AllocatorReconciler reconciler,
     AllocatorAdvertiser advertiser,
     ReconcileSignal signal,
-    AllocatorSettings settings,
+    ResolvedAllocatorOptions options,
     TimeProvider timeProvider,
     RoleTelemetry telemetry,
     ILogger<AllocatorAgent> logger) : BackgroundService
@@ -29,7 +29,7 @@ internal sealed partial class AllocatorAgent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarting(settings.AllocatorId, settings.HostId, settings.Zone, settings.MemoryCapacityMb, settings.DataRoot);
+        LogStarting(options.AllocatorId, options.HostId, options.Zone, options.MemoryCapacityMb, options.DataRoot);
         ZooKeeperClient? subscribed = null;
         var failures = 0;
         long pass = 0;
@@ -51,7 +51,7 @@ internal sealed partial class AllocatorAgent(
                         subscribed = client;
                     }
 
-                    using (logger.BeginScope(new Dictionary<string, object> { ["allocator_id"] = settings.AllocatorId, ["pass"] = ++pass }))
+                    using (logger.BeginScope(new Dictionary<string, object> { ["allocator_id"] = options.AllocatorId, ["pass"] = ++pass }))
                     using (var timing = telemetry.StartReconcilePass())
                     {
                         await reconciler.ReconcileAsync(client, stoppingToken);
@@ -64,7 +64,7 @@ internal sealed partial class AllocatorAgent(
                     }
 
                     failures = 0;
-                    await signal.WaitAsync(settings.ProbeInterval, timeProvider, stoppingToken);
+                    await signal.WaitAsync(options.ProbeInterval, timeProvider, stoppingToken);
                 }
                 catch (Exception ex) when (ErrorPolicy.IsRetried(ex, stoppingToken))
                 {
@@ -92,7 +92,7 @@ internal sealed partial class AllocatorAgent(
     {
         await base.StopAsync(cancellationToken);
         await advertiser.DisposeAsync();
-        LogStopped(settings.AllocatorId);
+        LogStopped(options.AllocatorId);
     }
 
     private void OnConnectionStateChanged(ConnectionStateChange change)

@@ -25,7 +25,7 @@ namespace Cloud.Allocator.Assignments;
 /// writes nothing. Any failed read aborts the pass before anything is deleted.
 /// </summary>
 internal sealed partial class AllocatorReconciler(
-    AllocatorSettings settings,
+    ResolvedAllocatorOptions options,
     ReconcileSignal signal,
     NodeProber prober,
     InstanceStatusPublisher statusPublisher,
@@ -34,7 +34,7 @@ internal sealed partial class AllocatorReconciler(
     ILogger<AllocatorReconciler> logger)
 {
     private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
-    private readonly IPAddress _bindIp = IPAddress.Parse(settings.PortBindIp);
+    private readonly IPAddress _bindIp = IPAddress.Parse(options.PortBindIp);
     private AllocatorMeta _meta = new();
     private ImmutableDictionary<string, string> _reportedRefusals = ImmutableDictionary<string, string>.Empty;
 
@@ -50,10 +50,10 @@ internal sealed partial class AllocatorReconciler(
         ArgumentNullException.ThrowIfNull(client);
         var watcher = signal.Watcher;
         await ReadMetaAsync(client, watcher, cancellationToken);
-        var assignments = await AssignmentReader.ReadAsync(client, settings.AllocatorId, watcher, cancellationToken);
-        var definitions = await DefinitionReader.ReadAsync(client, settings.HostId, settings.AllocatorId, watcher, cancellationToken);
-        var hostImages = await HostImagesReader.ReadAsync(client, settings.HostId, watcher, cancellationToken);
-        var reservations = await PortReservationStore.ReadAsync(client, settings.MachineKey, settings.AllocatorId, cancellationToken);
+        var assignments = await AssignmentReader.ReadAsync(client, options.AllocatorId, watcher, cancellationToken);
+        var definitions = await DefinitionReader.ReadAsync(client, options.HostId, options.AllocatorId, watcher, cancellationToken);
+        var hostImages = await HostImagesReader.ReadAsync(client, options.HostId, watcher, cancellationToken);
+        var reservations = await PortReservationStore.ReadAsync(client, options.MachineKey, options.AllocatorId, cancellationToken);
         var definitionsByInstance = definitions.Values
             .Where(d => d.InstanceId is not null)
             .GroupBy(d => d.InstanceId!, StringComparer.Ordinal)
@@ -65,30 +65,30 @@ internal sealed partial class AllocatorReconciler(
                 e.Assignment!.MemoryMb,
                 e.CreatedZxid,
                 definitionsByInstance.TryGetValue(e.InstanceId, out var inForce) ? ElasticsearchContainerSpecBuilder.MemoryMbOf(inForce.Spec) : null,
-                ImageCheck.Refusal(e.Assignment, settings.ImageTemplate, hostImages, settings.HostId)))
+                ImageCheck.Refusal(e.Assignment, options.ImageTemplate, hostImages, options.HostId)))
 
             // Without the assignments, what runs is what the definitions in force grant: advertise that, not an empty host.
             : definitionsByInstance
                 .Select(d => (InstanceId: d.Key, MemoryMb: ElasticsearchContainerSpecBuilder.MemoryMbOf(d.Value.Spec)))
                 .Where(d => d.MemoryMb is not null)
                 .Select(d => new CapacityRequest(d.InstanceId, d.MemoryMb!.Value, 0, d.MemoryMb));
-        var plan = CapacityPlanner.Plan(requests, settings.MemoryCapacityMb);
+        var plan = CapacityPlanner.Plan(requests, options.MemoryCapacityMb);
         ReportRefusals(assignments, plan);
 
         // Advertise first: the registration node is this allocator's lease on its id, and only its
         // holder may write definitions, ports and statuses.
-        await advertiser.AdvertiseAsync(client, RegistrationBuilder.Build(settings, _meta, plan, _startedAt), cancellationToken);
+        await advertiser.AdvertiseAsync(client, RegistrationBuilder.Build(options, _meta, plan, _startedAt), cancellationToken);
         LastPlan = plan;
         if (!advertiser.IsRegistered)
         {
-            LogNotHoldingId(settings.AllocatorId);
+            LogNotHoldingId(options.AllocatorId);
             return;
         }
 
         if (!assignments.IsAuthoritative)
         {
             // Exactly like the runner's missing definitions node: leave every definition, port and status as it is.
-            LogWorkNodeMissing(CloudPaths.WorkOf(settings.AllocatorId));
+            LogWorkNodeMissing(CloudPaths.WorkOf(options.AllocatorId));
             return;
         }
 
@@ -102,7 +102,7 @@ internal sealed partial class AllocatorReconciler(
     {
         try
         {
-            var meta = await AllocatorMetaStore.ReadAsync(client, settings.AllocatorId, watcher, cancellationToken);
+            var meta = await AllocatorMetaStore.ReadAsync(client, options.AllocatorId, watcher, cancellationToken);
             if (meta.MaintenanceMode != _meta.MaintenanceMode)
             {
                 LogMaintenanceMode(meta.MaintenanceMode);
@@ -148,13 +148,13 @@ internal sealed partial class AllocatorReconciler(
             }
         }
 
-        current = PortConflicts.Resolve(current, reservations.HeldByOthers, settings.AllocatorId);
+        current = PortConflicts.Resolve(current, reservations.HeldByOthers, options.AllocatorId);
         var wanted = plan.Decisions.Values.Where(d => d.Verdict != CapacityVerdict.Refused).Select(d => d.InstanceId);
-        var allocation = PortAllocator.Allocate(current, wanted, settings.PortRange,
+        var allocation = PortAllocator.Allocate(current, wanted, options.PortRange,
             port => reservations.HeldByOthers.ContainsKey(port) || PortAvailability.IsBound(_bindIp, port));
         if (allocation.Changed(reservations.Own))
         {
-            await PortReservationStore.WriteAsync(client, settings.MachineKey, settings.AllocatorId, allocation.Ports, reservations.Version, cancellationToken);
+            await PortReservationStore.WriteAsync(client, options.MachineKey, options.AllocatorId, allocation.Ports, reservations.Version, cancellationToken);
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var summary = string.Join(", ", allocation.Ports.Select(p => $"{p.Key}={p.Value.Http}/{p.Value.Transport}"));
@@ -164,7 +164,7 @@ internal sealed partial class AllocatorReconciler(
 
         foreach (var instanceId in allocation.Exhausted)
         {
-            LogPortsExhausted(instanceId, settings.PortRange.ToString());
+            LogPortsExhausted(instanceId, options.PortRange.ToString());
         }
 
         return allocation;
@@ -201,15 +201,15 @@ internal sealed partial class AllocatorReconciler(
                 }
 
                 var others = SeedHosts.From(members, assignment.InstanceName);
-                var paths = InstancePaths.For(settings.DataRoot, settings.AllocatorId, entry.InstanceId);
+                var paths = InstancePaths.For(options.DataRoot, options.AllocatorId, entry.InstanceId);
                 error = PrepareFiles(entry.InstanceId, paths, others);
                 if (error is null && decision.Verdict == CapacityVerdict.Accepted)
                 {
                     var seeds = existing is null ? others : ElasticsearchContainerSpecBuilder.SeedHostsOf(existing.Spec);
                     var input = new InstanceSpecInput(entry.InstanceId, assignment, instancePorts!, seeds);
-                    var spec = ElasticsearchContainerSpecBuilder.Build(input, settings);
+                    var spec = ElasticsearchContainerSpecBuilder.Build(input, options);
                     hash = ContainerSpecJson.Hash(spec);
-                    if (existing is not null && ContainerSpecJson.Hash(existing.Spec) != hash && HostWideChange.IsOnlyHostWide(existing.Spec, input, settings))
+                    if (existing is not null && ContainerSpecJson.Hash(existing.Spec) != hash && HostWideChange.IsOnlyHostWide(existing.Spec, input, options))
                     {
                         // Only the host's options changed: one instance at a time, each back and answering before the next.
                         if (rolled || !OthersSettled(entry.InstanceId, definitionsInForce: assignments.Valid.Select(e => e.InstanceId)))
@@ -248,7 +248,7 @@ internal sealed partial class AllocatorReconciler(
     {
         try
         {
-            if (InstanceDirectories.Ensure(paths, SeedHosts.FileContent(others), settings))
+            if (InstanceDirectories.Ensure(paths, SeedHosts.FileContent(others), options))
             {
                 LogUnicastHosts(instanceId, others.Length);
             }
@@ -265,7 +265,7 @@ internal sealed partial class AllocatorReconciler(
     private async Task WriteDefinitionAsync(
         ZooKeeperClient client, string name, ContainerSpec spec, WrittenDefinition? existing, string instanceId, CancellationToken cancellationToken)
     {
-        var path = CloudPaths.Container(settings.HostId, name);
+        var path = CloudPaths.Container(options.HostId, name);
         var hash = ContainerSpecJson.Hash(spec);
         if (existing is null)
         {
@@ -311,7 +311,7 @@ internal sealed partial class AllocatorReconciler(
 
             try
             {
-                await client.DeleteAsync(CloudPaths.Container(settings.HostId, definition.ContainerName), definition.Version, cancellationToken);
+                await client.DeleteAsync(CloudPaths.Container(options.HostId, definition.ContainerName), definition.Version, cancellationToken);
                 LogDefinitionDeleted(definition.ContainerName, definition.InstanceId ?? "?");
             }
             catch (NoNodeException)
@@ -329,13 +329,13 @@ internal sealed partial class AllocatorReconciler(
             NodeProbe? probe = null;
             if (instance.DefinitionInForce && instance.Ports is not null && observation?.State == ContainerStates.Running)
             {
-                probe = await prober.ProbeAsync(settings.ProbeAddress, instance.Ports.Http, settings.ProbeTimeout, cancellationToken);
+                probe = await prober.ProbeAsync(options.ProbeAddress, instance.Ports.Http, options.ProbeTimeout, cancellationToken);
             }
 
             var input = new InstanceStatusInput(instance.Assignment, instance.Decision, instance.Ports, instance.DefinitionInForce, observation, probe, instance.Error);
             var settled = !instance.DefinitionInForce
                 || (observation is { State: ContainerStates.Running } && observation.DefinitionHash == instance.DefinitionHash && probe is { Reachable: true });
-            return (instance.InstanceId, Settled: settled, Status: InstanceStatusComposer.Compose(input, settings, now));
+            return (instance.InstanceId, Settled: settled, Status: InstanceStatusComposer.Compose(input, options, now));
         }));
         _settled = results.ToImmutableDictionary(r => r.InstanceId, r => r.Settled, StringComparer.Ordinal);
         var statuses = results.Select(r => r.Status).ToArray();
@@ -344,7 +344,7 @@ internal sealed partial class AllocatorReconciler(
 
     private async Task<ContainerObservation?> ReadObservationAsync(ZooKeeperClient client, string containerName, Watcher watcher, CancellationToken cancellationToken)
     {
-        var node = await ZooKeeperNodes.TryGetDataAsync(client, CloudPaths.InspectedContainer(settings.HostId, containerName), watcher, cancellationToken);
+        var node = await ZooKeeperNodes.TryGetDataAsync(client, CloudPaths.InspectedContainer(options.HostId, containerName), watcher, cancellationToken);
         if (node is null || node.Data.Length == 0)
         {
             return null;

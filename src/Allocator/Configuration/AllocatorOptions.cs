@@ -2,7 +2,7 @@ namespace Cloud.Allocator.Configuration;
 
 /// <summary>
 /// The allocator's configuration, section <c>Allocator</c>. Bound as given, then validated by
-/// <see cref="AllocatorOptionsValidator"/> and resolved into <see cref="AllocatorSettings"/> on start.
+/// <see cref="AllocatorOptionsValidator"/> and resolved into <see cref="ResolvedAllocatorOptions"/> on start.
 /// </summary>
 public sealed class AllocatorOptions
 {

@@ -27,13 +27,13 @@ internal static class AllocatorServiceCollectionExtensions
         services.TryAddSingleton<IZooKeeperClientSource, SharedZooKeeperClientSource>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddRoleTelemetry("allocator");
-        services.AddSingleton(sp => AllocatorSettings.Resolve(sp.GetRequiredService<IOptions<AllocatorOptions>>().Value, HostMemory.DetectTotalMb));
+        services.AddSingleton(sp => ResolvedAllocatorOptions.Resolve(sp.GetRequiredService<IOptions<AllocatorOptions>>().Value, HostMemory.DetectTotalMb));
         services.AddSingleton<ReconcileSignal>();
         services.AddSingleton(sp => new NodeProber(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = Timeout.InfiniteTimeSpan },
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new InstanceStatusPublisher(
-            sp.GetRequiredService<AllocatorSettings>().AllocatorId, sp.GetRequiredService<ILogger<InstanceStatusPublisher>>()));
+            sp.GetRequiredService<ResolvedAllocatorOptions>().AllocatorId, sp.GetRequiredService<ILogger<InstanceStatusPublisher>>()));
         services.AddSingleton<AllocatorAdvertiser>();
         services.AddSingleton<AllocatorReconciler>();
         services.AddHostedService<AllocatorAgent>();

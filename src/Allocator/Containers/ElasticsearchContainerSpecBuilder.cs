@@ -30,12 +30,12 @@ internal static class ElasticsearchContainerSpecBuilder
             : assignment.DockerImage;
     }
 
-    public static ContainerSpec Build(InstanceSpecInput input, AllocatorSettings settings)
+    public static ContainerSpec Build(InstanceSpecInput input, ResolvedAllocatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         var assignment = input.Assignment;
-        var paths = InstancePaths.For(settings.DataRoot, settings.AllocatorId, input.InstanceId);
+        var paths = InstancePaths.For(options.DataRoot, options.AllocatorId, input.InstanceId);
         var heapMb = HeapSize.ForMemoryMb(assignment.MemoryMb);
 
         var env = ImmutableArray.CreateBuilder<string>();
@@ -44,7 +44,7 @@ internal static class ElasticsearchContainerSpecBuilder
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.NodeRoles, string.Join(',', assignment.NodeRoles)));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.NodeZone, assignment.Zone));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.NetworkHost, "0.0.0.0"));
-        env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.PublishHost, settings.HostAddress));
+        env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.PublishHost, options.HostAddress));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.HttpPort, HttpContainerPort));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.TransportPort, TransportContainerPort));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.HttpPublishPort, input.Ports.Http));
@@ -71,11 +71,11 @@ internal static class ElasticsearchContainerSpecBuilder
         var memoryBytes = assignment.MemoryMb * BytesPerMb;
         return new ContainerSpec
         {
-            Image = ImageFor(assignment, settings.ImageTemplate),
+            Image = ImageFor(assignment, options.ImageTemplate),
             Env = env.ToImmutable(),
             Labels = ImmutableSortedDictionary.CreateRange<string, string>(StringComparer.Ordinal,
             [
-                new(ContainerLabels.Allocator, settings.AllocatorId),
+                new(ContainerLabels.Allocator, options.AllocatorId),
                 new(ContainerLabels.ClusterId, assignment.ClusterId),
                 new(ContainerLabels.Instance, assignment.InstanceName),
                 new(ContainerLabels.InstanceId, input.InstanceId),
@@ -90,8 +90,8 @@ internal static class ElasticsearchContainerSpecBuilder
             {
                 PortBindings = ImmutableSortedDictionary.CreateRange<string, ImmutableArray<PortBindingSpec>>(StringComparer.Ordinal,
                 [
-                    new(HttpPortKey, [Binding(settings.PortBindIp, input.Ports.Http)]),
-                    new(TransportPortKey, [Binding(settings.PortBindIp, input.Ports.Transport)]),
+                    new(HttpPortKey, [Binding(options.PortBindIp, input.Ports.Http)]),
+                    new(TransportPortKey, [Binding(options.PortBindIp, input.Ports.Transport)]),
                 ]),
                 Binds =
                 [
@@ -103,7 +103,7 @@ internal static class ElasticsearchContainerSpecBuilder
                 RestartPolicy = new RestartPolicySpec(RestartPolicySpec.UnlessStopped),
             },
             StopSignal = "SIGTERM",
-            StopTimeout = settings.StopTimeoutSeconds,
+            StopTimeout = options.StopTimeoutSeconds,
         };
     }
 

@@ -14,20 +14,20 @@ internal static class HostWideChange
     /// True when <paramref name="existing"/> is exactly what <paramref name="input"/> gives with the host-wide
     /// options the existing definition was written with: the assignment did not change, only the host's options.
     /// </returns>
-    public static bool IsOnlyHostWide(ContainerSpec existing, InstanceSpecInput input, AllocatorSettings settings)
+    public static bool IsOnlyHostWide(ContainerSpec existing, InstanceSpecInput input, ResolvedAllocatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(existing);
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         var binding = existing.HostConfig?.PortBindings?.GetValueOrDefault(ElasticsearchContainerSpecBuilder.HttpPortKey);
-        var before = settings with
+        var before = options with
         {
-            HostAddress = ElasticsearchSettings.Find(existing.Env, ElasticsearchSettings.PublishHost) ?? settings.HostAddress,
-            PortBindIp = binding is { IsDefaultOrEmpty: false } b && b[0]?.HostIp is { } ip ? ip : settings.PortBindIp,
-            StopTimeoutSeconds = existing.StopTimeout ?? settings.StopTimeoutSeconds,
+            HostAddress = ElasticsearchSettings.Find(existing.Env, ElasticsearchSettings.PublishHost) ?? options.HostAddress,
+            PortBindIp = binding is { IsDefaultOrEmpty: false } b && b[0]?.HostIp is { } ip ? ip : options.PortBindIp,
+            StopTimeoutSeconds = existing.StopTimeout ?? options.StopTimeoutSeconds,
 
             // The image as written, whatever template made it (a template without {version} gives that very image).
-            ImageTemplate = string.IsNullOrWhiteSpace(input.Assignment.DockerImage) ? existing.Image : settings.ImageTemplate,
+            ImageTemplate = string.IsNullOrWhiteSpace(input.Assignment.DockerImage) ? existing.Image : options.ImageTemplate,
         };
         var asBefore = ElasticsearchContainerSpecBuilder.Build(input, before);
         return ContainerSpecJson.Hash(asBefore) == ContainerSpecJson.Hash(existing);

@@ -16,14 +16,14 @@ internal static class InstanceDirectories
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <returns>True when <c>unicast_hosts.txt</c> changed.</returns>
-    public static bool Ensure(InstancePaths paths, string unicastHosts, AllocatorSettings settings)
+    public static bool Ensure(InstancePaths paths, string unicastHosts, ResolvedAllocatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         if (!Directory.Exists(paths.DataDirectory))
         {
-            CreateOwned(paths.InstanceDirectory, settings);
-            CreateOwned(paths.DataDirectory, settings);
+            CreateOwned(paths.InstanceDirectory, options);
+            CreateOwned(paths.DataDirectory, options);
         }
 
         var content = Encoding.UTF8.GetBytes(unicastHosts);
@@ -44,13 +44,13 @@ internal static class InstanceDirectories
         if (created && !OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(paths.UnicastHostsFile, FileMode);
-            FileOwnership.TryChange(paths.UnicastHostsFile, settings.InstanceUid, settings.InstanceGid);
+            FileOwnership.TryChange(paths.UnicastHostsFile, options.InstanceUid, options.InstanceGid);
         }
 
         return true;
     }
 
-    private static void CreateOwned(string path, AllocatorSettings settings)
+    private static void CreateOwned(string path, ResolvedAllocatorOptions options)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -59,6 +59,6 @@ internal static class InstanceDirectories
         }
 
         Directory.CreateDirectory(path, DirectoryMode);
-        FileOwnership.TryChange(path, settings.InstanceUid, settings.InstanceGid);
+        FileOwnership.TryChange(path, options.InstanceUid, options.InstanceGid);
     }
 }

@@ -4,7 +4,7 @@ using Cloud.Shared.Allocators;
 
 namespace Cloud.Allocator.Containers;
 
-/// <summary>Everything besides the allocator's settings that decides one instance's container definition.</summary>
+/// <summary>Everything besides the allocator's options that decides one instance's container definition.</summary>
 /// <param name="InstanceId">The assignment's node name: keys the data directory and the port reservation.</param>
 /// <param name="SeedHosts">
 /// <c>host:transport_port</c> of the cluster's other instances when the definition was first written;

@@ -8,20 +8,20 @@ namespace Cloud.Allocator.Status;
 /// <summary>Composes the status an allocator publishes for an instance (pure).</summary>
 internal static class InstanceStatusComposer
 {
-    public static InstanceStatus Compose(InstanceStatusInput input, AllocatorSettings settings, DateTimeOffset now)
+    public static InstanceStatus Compose(InstanceStatusInput input, ResolvedAllocatorOptions options, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         var assignment = input.Assignment;
-        var (state, error) = StateOf(input, settings);
+        var (state, error) = StateOf(input, options);
         var running = state is not (ContainerStates.Refused or InstanceStates.Stopped);
         return new InstanceStatus
         {
             ClusterId = assignment.ClusterId,
             InstanceName = assignment.InstanceName,
-            AllocatorId = settings.AllocatorId,
-            Zone = settings.Zone,
-            Host = settings.HostAddress,
+            AllocatorId = options.AllocatorId,
+            Zone = options.Zone,
+            Host = options.HostAddress,
             HttpPort = input.Ports?.Http ?? 0,
             TransportPort = input.Ports?.Transport ?? 0,
             ContainerState = state,
@@ -39,7 +39,7 @@ internal static class InstanceStatusComposer
         return status with { UpdatedAt = default, Probe = status.Probe is null ? null : status.Probe with { ProbedAt = default } };
     }
 
-    private static (string State, string? Error) StateOf(InstanceStatusInput input, AllocatorSettings settings)
+    private static (string State, string? Error) StateOf(InstanceStatusInput input, ResolvedAllocatorOptions options)
     {
         if (input.Decision.Verdict == CapacityVerdict.Refused)
         {
@@ -48,7 +48,7 @@ internal static class InstanceStatusComposer
 
         if (input.Ports is null)
         {
-            return (ContainerStates.Refused, $"no free ports left in {settings.PortRange}");
+            return (ContainerStates.Refused, $"no free ports left in {options.PortRange}");
         }
 
         var observed = input.Observation;

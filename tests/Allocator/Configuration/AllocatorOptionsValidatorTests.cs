@@ -35,7 +35,7 @@ public sealed class AllocatorOptionsValidatorTests
     [Fact]
     public void Resolve_Defaults_FillIdsProbeAddressAndDetectedCapacity()
     {
-        var settings = AllocatorSettings.Resolve(Valid(), () => 16384);
+        var settings = ResolvedAllocatorOptions.Resolve(Valid(), () => 16384);
 
         settings.HostId.Should().Be("host-1");
         settings.ProbeAddress.Should().Be("172.17.0.1");
@@ -49,7 +49,7 @@ public sealed class AllocatorOptionsValidatorTests
         options.MemoryCapacityMb = 4096;
         options.PortBindIp = "127.0.0.1";
 
-        var settings = AllocatorSettings.Resolve(options, () => throw new InvalidOperationException("must not detect"));
+        var settings = ResolvedAllocatorOptions.Resolve(options, () => throw new InvalidOperationException("must not detect"));
 
         settings.MemoryCapacityMb.Should().Be(4096);
         settings.ProbeAddress.Should().Be("127.0.0.1");

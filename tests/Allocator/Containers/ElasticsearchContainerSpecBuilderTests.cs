@@ -88,7 +88,7 @@ public sealed class ElasticsearchContainerSpecBuilderTests
     [Fact]
     public void Build_FullAssignment_MatchesGoldenDefinition()
     {
-        var spec = ElasticsearchContainerSpecBuilder.Build(Input(), TestSettings.Create());
+        var spec = ElasticsearchContainerSpecBuilder.Build(Input(), TestOptions.Create());
 
         var actual = JsonNode.Parse(ContainerSpecJson.Serialize(spec));
         JsonNode.DeepEquals(actual, JsonNode.Parse(Golden)).Should().BeTrue(actual!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -97,8 +97,8 @@ public sealed class ElasticsearchContainerSpecBuilderTests
     [Fact]
     public void Build_SameInputTwice_HashesTheSame()
     {
-        var first = ElasticsearchContainerSpecBuilder.Build(Input(), TestSettings.Create());
-        var second = ElasticsearchContainerSpecBuilder.Build(Input(), TestSettings.Create());
+        var first = ElasticsearchContainerSpecBuilder.Build(Input(), TestOptions.Create());
+        var second = ElasticsearchContainerSpecBuilder.Build(Input(), TestOptions.Create());
 
         ContainerSpecJson.Hash(second).Should().Be(ContainerSpecJson.Hash(first));
     }
@@ -106,8 +106,8 @@ public sealed class ElasticsearchContainerSpecBuilderTests
     [Fact]
     public void Build_GenerationBumped_ChangesTheHash()
     {
-        var before = ElasticsearchContainerSpecBuilder.Build(Input(), TestSettings.Create());
-        var after = ElasticsearchContainerSpecBuilder.Build(Input(Assignment() with { Generation = 4 }), TestSettings.Create());
+        var before = ElasticsearchContainerSpecBuilder.Build(Input(), TestOptions.Create());
+        var after = ElasticsearchContainerSpecBuilder.Build(Input(Assignment() with { Generation = 4 }), TestOptions.Create());
 
         ContainerSpecJson.Hash(after).Should().NotBe(ContainerSpecJson.Hash(before));
     }
@@ -115,7 +115,7 @@ public sealed class ElasticsearchContainerSpecBuilderTests
     [Fact]
     public void Build_RoundTripThroughJson_KeepsTheHash()
     {
-        var spec = ElasticsearchContainerSpecBuilder.Build(Input(), TestSettings.Create());
+        var spec = ElasticsearchContainerSpecBuilder.Build(Input(), TestOptions.Create());
 
         var read = ContainerSpecJson.Deserialize(ContainerSpecJson.Serialize(spec));
 
@@ -129,7 +129,7 @@ public sealed class ElasticsearchContainerSpecBuilderTests
     {
         var assignment = Assignment() with { InitialMasterNodes = [] };
 
-        var spec = ElasticsearchContainerSpecBuilder.Build(Input(assignment, []), TestSettings.Create());
+        var spec = ElasticsearchContainerSpecBuilder.Build(Input(assignment, []), TestOptions.Create());
 
         spec.Env!.Value.Should().NotContain(e => e.StartsWith("discovery.seed_hosts=", StringComparison.Ordinal));
         spec.Env!.Value.Should().NotContain(e => e.StartsWith("cluster.initial_master_nodes=", StringComparison.Ordinal));
@@ -139,7 +139,7 @@ public sealed class ElasticsearchContainerSpecBuilderTests
     [Fact]
     public void Build_DockerImageOverride_WinsOverTemplate()
     {
-        var spec = ElasticsearchContainerSpecBuilder.Build(Input(Assignment() with { DockerImage = "my/es:custom" }), TestSettings.Create());
+        var spec = ElasticsearchContainerSpecBuilder.Build(Input(Assignment() with { DockerImage = "my/es:custom" }), TestOptions.Create());
 
         spec.Image.Should().Be("my/es:custom");
     }
@@ -152,7 +152,7 @@ public sealed class ElasticsearchContainerSpecBuilderTests
     [InlineData(131072, "-Xms31744m -Xmx31744m")]
     public void Build_Memory_HeapIsHalfCappedAt31Gb(long memoryMb, string javaOptions)
     {
-        var spec = ElasticsearchContainerSpecBuilder.Build(Input(Assignment(memoryMb)), TestSettings.Create());
+        var spec = ElasticsearchContainerSpecBuilder.Build(Input(Assignment(memoryMb)), TestOptions.Create());
 
         spec.Env!.Value.Should().Contain("ES_JAVA_OPTS=" + javaOptions);
         spec.HostConfig!.Memory.Should().Be(memoryMb * 1024 * 1024);

@@ -47,7 +47,7 @@ public sealed class AllocatorRollingTests(ZooKeeperFixture zk, ITestOutputHelper
             }
 
             await first.StopAsync();
-            var changed = bed.Settings();
+            var changed = bed.Options();
             changed["StopTimeoutSeconds"] = "7";
             await bed.StartAllocatorAsync(changed);
 

@@ -194,7 +194,7 @@ public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelp
         await using var one = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
         await using var two = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
         await one.StartAllocatorAsync();
-        var settings = two.Settings();
+        var settings = two.Options();
         settings["PortRange"] = one.PortRange;
         await two.StartAllocatorAsync(settings);
 
@@ -232,7 +232,7 @@ public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelp
         await using var one = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
         await using var two = await AllocatorTestBed.CreateAsync(zk.Server.ConnectString, output);
         await one.StartAllocatorAsync();
-        var settings = two.Settings();
+        var settings = two.Options();
         settings["PortRange"] = one.PortRange;
         settings["HostAddress"] = "127.0.0.2";
         await two.StartAllocatorAsync(settings);

@@ -13,7 +13,7 @@ public sealed class RegistrationBuilderTests
     [Fact]
     public void Build_MetaAndPlan_MergesTagsAndCountsOnlyHeldInstances()
     {
-        var settings = TestSettings.Create(4096) with
+        var settings = TestOptions.Create(4096) with
         {
             Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string> { ["disk"] = "ssd", ["rack"] = "r1" }),
         };

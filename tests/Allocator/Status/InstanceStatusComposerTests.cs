@@ -40,7 +40,7 @@ public sealed class InstanceStatusComposerTests
     public void Compose_GoldenTable_GivesStateAndError(string name)
     {
         var (input, state, error) = Cases[name];
-        var status = InstanceStatusComposer.Compose(input, TestSettings.Create(), Now);
+        var status = InstanceStatusComposer.Compose(input, TestOptions.Create(), Now);
 
         status.ContainerState.Should().Be(state, name);
         status.Error.Should().Be(error, name);
@@ -53,7 +53,7 @@ public sealed class InstanceStatusComposerTests
     {
         var input = new InstanceStatusInput(Assignment, Accepted, new InstancePorts(20000, 20001), true, new ContainerObservation { State = "running", Health = "healthy" }, Up);
 
-        var status = InstanceStatusComposer.Compose(input, TestSettings.Create(), Now);
+        var status = InstanceStatusComposer.Compose(input, TestOptions.Create(), Now);
 
         status.HttpPort.Should().Be(20000);
         status.TransportPort.Should().Be(20001);
@@ -66,8 +66,8 @@ public sealed class InstanceStatusComposerTests
     public void WithoutTimestamps_ProbedAtDifferent_ComparesEqual()
     {
         var input = new InstanceStatusInput(Assignment, Accepted, new InstancePorts(20000, 20001), true, new ContainerObservation { State = "running" }, Up);
-        var earlier = InstanceStatusComposer.Compose(input, TestSettings.Create(), Now);
-        var later = InstanceStatusComposer.Compose(input with { Probe = Up with { ProbedAt = Now.AddMinutes(1) } }, TestSettings.Create(), Now.AddMinutes(1));
+        var earlier = InstanceStatusComposer.Compose(input, TestOptions.Create(), Now);
+        var later = InstanceStatusComposer.Compose(input with { Probe = Up with { ProbedAt = Now.AddMinutes(1) } }, TestOptions.Create(), Now.AddMinutes(1));
 
         InstanceStatusComposer.WithoutTimestamps(later).Should().Be(InstanceStatusComposer.WithoutTimestamps(earlier));
     }

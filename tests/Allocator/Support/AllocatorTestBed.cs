@@ -54,7 +54,7 @@ internal sealed class AllocatorTestBed : IAsyncDisposable
         return new AllocatorTestBed(connectString, observer, output);
     }
 
-    public Dictionary<string, string?> Settings(long capacityMb = 4096) => new()
+    public Dictionary<string, string?> Options(long capacityMb = 4096) => new()
     {
         ["AllocatorId"] = AllocatorId,
         ["Zone"] = "zone-1",
@@ -72,7 +72,7 @@ internal sealed class AllocatorTestBed : IAsyncDisposable
 
     public async Task<RunningAllocator> StartAllocatorAsync(Dictionary<string, string?>? settings = null, TimeSpan? sessionTimeout = null)
     {
-        var allocator = await RunningAllocator.StartAsync(ConnectString, settings ?? Settings(), Output, sessionTimeout);
+        var allocator = await RunningAllocator.StartAsync(ConnectString, settings ?? Options(), Output, sessionTimeout);
         _allocators.Add(allocator);
         return allocator;
     }

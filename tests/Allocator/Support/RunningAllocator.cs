@@ -28,18 +28,18 @@ internal sealed class RunningAllocator : IAsyncDisposable
 
     public ZooKeeperClient Client { get; }
 
-    public AllocatorSettings Settings => _services.GetRequiredService<AllocatorSettings>();
+    public ResolvedAllocatorOptions Settings => _services.GetRequiredService<ResolvedAllocatorOptions>();
 
     public AllocatorReconciler Reconciler => _services.GetRequiredService<AllocatorReconciler>();
 
-    public static async Task<RunningAllocator> StartAsync(string connectString, IReadOnlyDictionary<string, string?> allocatorSettings, ITestOutputHelper output, TimeSpan? sessionTimeout = null)
+    public static async Task<RunningAllocator> StartAsync(string connectString, IReadOnlyDictionary<string, string?> allocatorOptions, ITestOutputHelper output, TimeSpan? sessionTimeout = null)
     {
         var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(4) });
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(allocatorSettings.Select(kv => KeyValuePair.Create("Allocator:" + kv.Key, kv.Value)))
+            .AddInMemoryCollection(allocatorOptions.Select(kv => KeyValuePair.Create("Allocator:" + kv.Key, kv.Value)))
             .Build();
         var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddProvider(new XunitLoggerProvider(output, allocatorSettings["AllocatorId"] ?? "allocator")))
+            .AddLogging(logging => logging.AddProvider(new XunitLoggerProvider(output, allocatorOptions["AllocatorId"] ?? "allocator")))
             .AddSingleton<Coordination.IZooKeeperClientSource>(new FixedClientSource(client))
             .AddAllocator(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

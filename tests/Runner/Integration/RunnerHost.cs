@@ -20,7 +20,7 @@ internal sealed class RunnerHost : IAsyncDisposable
     public static async Task<RunnerHost> StartAsync(string hostId, string dataRoot, string connectString, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var settings = new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Runner:HostId"] = hostId,
             ["Runner:DataRoot"] = dataRoot,
@@ -32,10 +32,10 @@ internal sealed class RunnerHost : IAsyncDisposable
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
-            settings[key] = value;
+            configuration[key] = value;
         }
 
-        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddRunner(builder.Configuration);
         var host = builder.Build();

@@ -5,10 +5,11 @@ using Cloud.Allocator.Ports;
 namespace Cloud.Allocator.Configuration;
 
 /// <summary>
-/// The allocator's configuration after validation, with defaults and detected values resolved:
+/// The allocator's <see cref="AllocatorOptions"/> after validation, with defaults and detected values resolved
+/// ("options" is always our configuration; "settings" always Elasticsearch's, as in <c>ElasticsearchSettings</c>):
 /// immutable, so every part of a reconcile pass sees the same values.
 /// </summary>
-internal sealed record AllocatorSettings
+internal sealed record ResolvedAllocatorOptions
 {
     public required string AllocatorId { get; init; }
 
@@ -48,7 +49,7 @@ internal sealed record AllocatorSettings
     public string? Version { get; init; }
 
     /// <summary>Resolves validated options: ids default to the machine's name, capacity to what the host has.</summary>
-    public static AllocatorSettings Resolve(AllocatorOptions options, Func<long> detectMemoryMb)
+    public static ResolvedAllocatorOptions Resolve(AllocatorOptions options, Func<long> detectMemoryMb)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(detectMemoryMb);
@@ -56,7 +57,7 @@ internal sealed record AllocatorSettings
         var bindIp = IPAddress.Parse(options.PortBindIp);
         var probeAddress = options.ProbeAddress
             ?? (IPAddress.Any.Equals(bindIp) || IPAddress.IPv6Any.Equals(bindIp) ? options.HostAddress : options.PortBindIp);
-        return new AllocatorSettings
+        return new ResolvedAllocatorOptions
         {
             AllocatorId = allocatorId,
             HostId = options.HostId ?? allocatorId,
@@ -74,7 +75,7 @@ internal sealed record AllocatorSettings
             ProbeTimeout = options.ProbeTimeout,
             InstanceUid = options.InstanceUid,
             InstanceGid = options.InstanceGid,
-            Version = typeof(AllocatorSettings).Assembly.GetName().Version?.ToString(),
+            Version = typeof(ResolvedAllocatorOptions).Assembly.GetName().Version?.ToString(),
         };
     }
 }

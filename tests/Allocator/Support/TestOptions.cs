@@ -3,9 +3,9 @@ using Cloud.Allocator.Ports;
 
 namespace Cloud.Allocator.Tests.Support;
 
-internal static class TestSettings
+internal static class TestOptions
 {
-    public static AllocatorSettings Create(long capacityMb = 8192) => new()
+    public static ResolvedAllocatorOptions Create(long capacityMb = 8192) => new()
     {
         AllocatorId = "alloc-1",
         HostId = "host-1",
