@@ -15,16 +15,21 @@ namespace Cloud.ElasticsearchNode.Cluster;
 /// </summary>
 internal static class ClusterNodeSettings
 {
-    public static ClusterNodeOptions FromEnvironment(string nodeName, string clusterName, string dataPath, IEnumerable<string> roles)
+    public static ClusterNodeOptions From(NodeSettings settings)
     {
-        static string? Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+        ArgumentNullException.ThrowIfNull(settings);
+        var all = settings.All;
+        string? Get(string name) => all.TryGetValue(name, out var value) && value.Length > 0 ? value : Environment.GetEnvironmentVariable(name) is { Length: > 0 } env ? env : null;
+        var (nodeName, clusterName, dataPath, roles) = (settings.NodeName, settings.ClusterName, settings.DataPath, settings.Roles);
         static ImmutableArray<string> List(string? value) =>
             value is null ? [] : [.. value.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-        var attributes = Environment.GetEnvironmentVariables().Keys.OfType<string>()
+        var attributes = all.Keys
             .Where(k => k.StartsWith("node.attr.", StringComparison.Ordinal))
             .ToImmutableSortedDictionary(k => k["node.attr.".Length..], k => Get(k) ?? string.Empty, StringComparer.Ordinal);
-        var port = int.TryParse(Get("transport.port"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : TransportAddress.DefaultPort;
+
+        // Without transport.port (in-process hosts, development) the transport takes any free port; the platform always sets it.
+        var port = int.TryParse(Get("transport.port"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
         var configDir = Get("ES_PATH_CONF") ?? "/usr/share/elasticsearch/config";
         var providers = List(Get("discovery.seed_providers"));
         var unicast = Path.Combine(configDir, "unicast_hosts.txt");
@@ -39,7 +44,7 @@ internal static class ClusterNodeSettings
             Roles = [.. roles],
             Attributes = attributes,
             PublishHost = Get("network.publish_host") ?? LocalAddress(),
-            PublishPort = int.TryParse(Get("transport.publish_port"), NumberStyles.None, CultureInfo.InvariantCulture, out var pp) ? pp : port,
+            PublishPort = int.TryParse(Get("transport.publish_port"), NumberStyles.None, CultureInfo.InvariantCulture, out var pp) ? pp : 0,
             HttpPublishAddress = Get("http.publish_port") is { } hp ? (Get("network.publish_host") ?? LocalAddress()) + ":" + hp : null,
             Transport = new TransportOptions { BindHost = Get("network.host") is { } h && IPAddress.TryParse(h, out _) ? h : "0.0.0.0", Port = port },
             Coordination = new CoordinationOptions

@@ -1,3 +1,5 @@
+using Cloud.ElasticsearchNode.Cluster;
+using Cloud.ElasticsearchNode.Cluster.Http;
 using Cloud.ElasticsearchNode.Documents;
 using Cloud.ElasticsearchNode.Indices;
 using Cloud.ElasticsearchNode.Rest;
@@ -40,6 +42,9 @@ internal static class NodeHost
         services.AddSingleton(settings);
         services.AddSingleton(NodeIdentity.LoadOrCreate(settings.DataPath));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => ClusterNode.Start(ClusterNodeSettings.From(settings), sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System));
+        services.AddHostedService<ClusterMembershipService>();
+        services.AddSingleton<ClusterRestActions>();
         services.AddSingleton<IndicesService>();
         services.AddSingleton<LocalIndexMetadataService>();
         services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<LocalIndexMetadataService>());
@@ -57,6 +62,7 @@ internal static class NodeHost
         services.AddSingleton(sp =>
         {
             var router = new RestRouter();
+            sp.GetRequiredService<ClusterRestActions>().Register(router);
             sp.GetRequiredService<RootActions>().Register(router);
             sp.GetRequiredService<IndexActions>().Register(router);
             sp.GetRequiredService<AliasActions>().Register(router);

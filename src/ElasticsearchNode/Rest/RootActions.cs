@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Cloud.ElasticsearchNode.Rest;
 
 /// <summary><c>GET /</c> and <c>HEAD /</c>: the banner the official clients check the product by.</summary>
-internal sealed class RootActions(NodeSettings settings, NodeIdentity identity)
+internal sealed class RootActions(NodeSettings settings, NodeIdentity identity, Cluster.ClusterNode cluster)
 {
     public void Register(RestRouter router)
     {
@@ -15,7 +15,7 @@ internal sealed class RootActions(NodeSettings settings, NodeIdentity identity)
     {
         ["name"] = settings.NodeName,
         ["cluster_name"] = settings.ClusterName,
-        ["cluster_uuid"] = identity.ClusterUuid,
+        ["cluster_uuid"] = cluster.State.ClusterUuidCommitted ? cluster.State.ClusterUuid : identity.ClusterUuid,
         ["version"] = new JsonObject
         {
             ["number"] = settings.Version,

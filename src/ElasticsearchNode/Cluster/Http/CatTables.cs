@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Cloud.ElasticsearchNode.Cluster.State;
-using Microsoft.AspNetCore.Http;
 
 namespace Cloud.ElasticsearchNode.Cluster.Http;
 
 /// <summary><c>_cat/nodes</c>, <c>_cat/shards</c>, <c>_cat/master</c>: aligned text, or JSON with <c>format=json</c>; <c>v</c> adds headers.</summary>
 internal static class CatTables
 {
-    public static IResult Nodes(ClusterState state, HttpContext context) => Render(context,
+    public static ApiResult Nodes(ClusterState state, ApiRequest request) => Render(request,
         ["ip", "node.role", "master", "name", "id", "zone"],
         state.Nodes.Values.Select(n => new[]
         {
@@ -20,7 +19,7 @@ internal static class CatTables
             n.Attribute("zone") ?? string.Empty,
         }));
 
-    public static IResult Shards(ClusterState state, HttpContext context) => Render(context,
+    public static ApiResult Shards(ClusterState state, ApiRequest request) => Render(request,
         ["index", "shard", "prirep", "state", "node", "id"],
         state.Routing.Shards.Where(s => !s.IsRelocationTarget).Select(s => new[]
         {
@@ -32,19 +31,19 @@ internal static class CatTables
             s.AllocationId ?? string.Empty,
         }));
 
-    public static IResult Master(ClusterState state, HttpContext context) => Render(context,
+    public static ApiResult Master(ClusterState state, ApiRequest request) => Render(request,
         ["id", "host", "ip", "node"],
         state.MasterNode is { } m ? [[m.Id, m.Host, Host(m.TransportAddress), m.Name]] : []);
 
-    private static IResult Render(HttpContext context, string[] headers, IEnumerable<string[]> rows)
+    private static ApiResult Render(ApiRequest request, string[] headers, IEnumerable<string[]> rows)
     {
         var table = rows.ToList();
-        if (context.Request.Query["format"] == "json")
+        if (request.Query("format") == "json")
         {
-            return Results.Json(table.Select(r => headers.Zip(r).ToDictionary(x => x.First, x => x.Second)));
+            return ApiResult.Json(table.Select(r => headers.Zip(r).ToDictionary(x => x.First, x => x.Second)).ToList());
         }
 
-        var all = context.Request.Query.ContainsKey("v") ? table.Prepend(headers).ToList() : table;
+        var all = request.Has("v") ? table.Prepend(headers).ToList() : table;
         var widths = headers.Select((_, i) => all.Count == 0 ? 0 : all.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in all)
@@ -52,7 +51,7 @@ internal static class CatTables
             text.AppendLine(string.Join(' ', row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         }
 
-        return Results.Text(text.ToString(), "text/plain; charset=UTF-8");
+        return ApiResult.Plain(text.ToString());
     }
 
     private static string Name(ClusterState state, string id) => state.Nodes.TryGetValue(id, out var n) ? n.Name : id;

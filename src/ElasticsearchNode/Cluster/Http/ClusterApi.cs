@@ -16,39 +16,40 @@ namespace Cloud.ElasticsearchNode.Cluster.Http;
 /// </summary>
 internal static class ClusterApi
 {
-    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app, ClusterNode node)
+    /// <summary>Adds every route through <paramref name="add"/> (method, pattern, handler) to whatever router the node uses.</summary>
+    public static void Register(ClusterNode node, Action<string, string, Func<ApiRequest, Task<ApiResult>>> add)
     {
-        app.MapGet("/_cluster/health", (HttpContext c, CancellationToken _) => HealthAsync(node, c, null));
-        app.MapGet("/_cluster/health/{index}", (HttpContext c, string index) => HealthAsync(node, c, index));
-        app.MapGet("/_cluster/state", () => Results.Json(ClusterStateView.Of(node.State), ClusterJson.Options));
-        app.MapPost("/_cluster/voting_config_exclusions", (HttpContext c, CancellationToken _) => AddExclusionsAsync(node, c));
-        app.MapDelete("/_cluster/voting_config_exclusions", (HttpContext c, CancellationToken _) => ClearExclusionsAsync(node, c));
-        app.MapGet("/_cluster/settings", () => Results.Json(new { persistent = Nest(node.State.Metadata.PersistentSettings), transient = Nest(node.State.Metadata.TransientSettings) }));
-        app.MapPut("/_cluster/settings", (HttpContext c, CancellationToken _) => PutSettingsAsync(node, c));
-        app.MapGet("/_cluster/allocation/explain", (HttpContext c, CancellationToken _) => ExplainAsync(node, c));
-        app.MapPost("/_cluster/allocation/explain", (HttpContext c, CancellationToken _) => ExplainAsync(node, c));
-        app.MapPut("/_nodes/{id}/shutdown", (HttpContext c, string id) => PutShutdownAsync(node, c, id));
-        app.MapGet("/_nodes/{id}/shutdown", (string id) => GetShutdown(node, id));
-        app.MapGet("/_nodes/shutdown", () => GetShutdown(node, null));
-        app.MapDelete("/_nodes/{id}/shutdown", (HttpContext c, string id) => Run(node, c, new MasterOperation(MasterOperation.DeleteShutdown, ResolveNodeId(node.State, id))));
-        app.MapGet("/_cat/nodes", (HttpContext c, CancellationToken _) => CatTables.Nodes(node.State, c));
-        app.MapGet("/_cat/shards", (HttpContext c, CancellationToken _) => CatTables.Shards(node.State, c));
-        app.MapGet("/_cat/master", (HttpContext c, CancellationToken _) => CatTables.Master(node.State, c));
-        return app;
+        ArgumentNullException.ThrowIfNull(add);
+        add("GET", "/_cluster/health", r => HealthAsync(node, r, null));
+        add("GET", "/_cluster/health/{index}", r => HealthAsync(node, r, r.Path("index")));
+        add("GET", "/_cluster/state", _ => Task.FromResult(ApiResult.Json(ClusterStateView.Of(node.State))));
+        add("POST", "/_cluster/voting_config_exclusions", r => AddExclusionsAsync(node, r));
+        add("DELETE", "/_cluster/voting_config_exclusions", r => ClearExclusionsAsync(node, r));
+        add("GET", "/_cluster/settings", _ => Task.FromResult(ApiResult.Json(new { persistent = Nest(node.State.Metadata.PersistentSettings), transient = Nest(node.State.Metadata.TransientSettings) })));
+        add("PUT", "/_cluster/settings", r => PutSettingsAsync(node, r));
+        add("GET", "/_cluster/allocation/explain", r => Task.FromResult(Explain(node, r)));
+        add("POST", "/_cluster/allocation/explain", r => Task.FromResult(Explain(node, r)));
+        add("PUT", "/_nodes/{node}/shutdown", r => PutShutdownAsync(node, r, r.Path("node")!));
+        add("GET", "/_nodes/{node}/shutdown", r => Task.FromResult(GetShutdown(node, r.Path("node"))));
+        add("GET", "/_nodes/shutdown", _ => Task.FromResult(GetShutdown(node, null)));
+        add("DELETE", "/_nodes/{node}/shutdown", r => Run(node, r, new MasterOperation(MasterOperation.DeleteShutdown, ResolveNodeId(node.State, r.Path("node")!))));
+        add("GET", "/_cat/nodes", r => Task.FromResult(CatTables.Nodes(node.State, r)));
+        add("GET", "/_cat/shards", r => Task.FromResult(CatTables.Shards(node.State, r)));
+        add("GET", "/_cat/master", r => Task.FromResult(CatTables.Master(node.State, r)));
     }
 
-    public static IResult Error(ClusterException ex) => Results.Json(new
+    public static ApiResult Error(ClusterException ex) => ApiResult.Json(new
     {
         error = new { root_cause = new[] { new { type = ex.Type, reason = ex.Message } }, type = ex.Type, reason = ex.Message },
         status = ex.Status,
-    }, statusCode: ex.Status);
+    }, ex.Status);
 
-    private static async Task<IResult> Run(ClusterNode node, HttpContext context, MasterOperation operation)
+    private static async Task<ApiResult> Run(ClusterNode node, ApiRequest request, MasterOperation operation)
     {
         try
         {
-            await node.RunOnMasterAsync(operation, context.RequestAborted);
-            return Results.Json(new { acknowledged = true });
+            await node.RunOnMasterAsync(operation, request.Aborted);
+            return ApiResult.Acknowledged;
         }
         catch (ClusterException ex)
         {
@@ -56,39 +57,39 @@ internal static class ClusterApi
         }
     }
 
-    private static async Task<IResult> HealthAsync(ClusterNode node, HttpContext context, string? index)
+    private static async Task<ApiResult> HealthAsync(ClusterNode node, ApiRequest request, string? index)
     {
-        var query = context.Request.Query;
-        var timeout = Durations.Parse(query["timeout"], TimeSpan.FromSeconds(30));
+        
+        var timeout = Durations.Parse(request.Query("timeout"), TimeSpan.FromSeconds(30));
         var indices = index?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var waits = new List<Func<ClusterState, bool>>();
-        if (query["wait_for_status"].ToString() is { Length: > 0 } status)
+        if ((request.Query("wait_for_status") ?? string.Empty) is { Length: > 0 } status)
         {
             waits.Add(s => ClusterHealth.Rank(ClusterHealth.Of(s, indices).Status) <= ClusterHealth.Rank(status));
         }
 
-        if (query["wait_for_nodes"].ToString() is { Length: > 0 } nodes)
+        if ((request.Query("wait_for_nodes") ?? string.Empty) is { Length: > 0 } nodes)
         {
             waits.Add(s => NodeCount.Matches(nodes, s.Nodes.Count));
         }
 
-        if (query["wait_for_no_relocating_shards"] == "true")
+        if (request.Query("wait_for_no_relocating_shards") == "true")
         {
             waits.Add(s => ClusterHealth.Of(s, indices).RelocatingShards == 0);
         }
 
-        if (query["wait_for_no_initializing_shards"] == "true")
+        if (request.Query("wait_for_no_initializing_shards") == "true")
         {
             waits.Add(s => ClusterHealth.Of(s, indices).InitializingShards == 0);
         }
 
-        if (waits.Count == 0 && !node.Coordinator.HasMaster && query["local"] != "true")
+        if (waits.Count == 0 && !node.Coordinator.HasMaster && request.Query("local") != "true")
         {
             waits.Add(s => s.MasterNodeId is not null);
         }
 
-        var (met, state) = await node.Coordinator.WaitForAsync(s => node.Coordinator.HasMaster && waits.All(w => w(s)), waits.Count == 0 ? TimeSpan.Zero : timeout, context.RequestAborted);
-        if (!node.Coordinator.HasMaster && query["local"] != "true")
+        var (met, state) = await node.Coordinator.WaitForAsync(s => node.Coordinator.HasMaster && waits.All(w => w(s)), waits.Count == 0 ? TimeSpan.Zero : timeout, request.Aborted);
+        if (!node.Coordinator.HasMaster && request.Query("local") != "true")
         {
             return Error(ClusterException.MasterNotDiscovered());
         }
@@ -113,59 +114,59 @@ internal static class ClusterApi
             ["task_max_waiting_in_queue_millis"] = 0,
             ["active_shards_percent_as_number"] = health.ActiveShardsPercent,
         };
-        if (query["level"] == "indices")
+        if (request.Query("level") == "indices")
         {
             body["indices"] = health.IndexStatus.ToDictionary(kv => kv.Key, kv => (object)new { status = kv.Value });
         }
 
-        return Results.Json(body, statusCode: timedOut ? StatusCodes.Status408RequestTimeout : StatusCodes.Status200OK);
+        return ApiResult.Json(body, timedOut ? 408 : 200);
     }
 
-    private static async Task<IResult> AddExclusionsAsync(ClusterNode node, HttpContext context)
+    private static async Task<ApiResult> AddExclusionsAsync(ClusterNode node, ApiRequest request)
     {
-        var names = context.Request.Query["node_names"].ToString();
-        var ids = context.Request.Query["node_ids"].ToString();
+        var names = (request.Query("node_names") ?? string.Empty);
+        var ids = (request.Query("node_ids") ?? string.Empty);
         if (names.Length > 0 == ids.Length > 0)
         {
             return Error(new ClusterException("illegal_argument_exception", "Please set node identifiers correctly. One and only one of [node_name], [node_names] and [node_ids] has to be set"));
         }
 
         var list = (names.Length > 0 ? names : ids).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var result = await Run(node, context, new MasterOperation(MasterOperation.AddVotingExclusions, Names: list));
-        if (context.Response.StatusCode >= 400 || result is not IStatusCodeHttpResult { StatusCode: null or 200 })
+        var result = await Run(node, request, new MasterOperation(MasterOperation.AddVotingExclusions, Names: list));
+        if (result.Status != 200)
         {
             return result;
         }
 
         // As Elasticsearch: answer once the excluded nodes are out of the voting configuration.
-        var timeout = Durations.Parse(context.Request.Query["timeout"], TimeSpan.FromSeconds(30));
+        var timeout = Durations.Parse(request.Query("timeout"), TimeSpan.FromSeconds(30));
         var (met, _) = await node.Coordinator.WaitForAsync(
-            s => s.Coordination.Exclusions.All(e => !s.Coordination.LastCommittedConfig.Contains(e.NodeId) && !s.Coordination.LastAcceptedConfig.Contains(e.NodeId)), timeout, context.RequestAborted);
-        return met ? Results.Ok() : Error(new ClusterException("elasticsearch_timeout_exception", "timed out waiting for voting config exclusions to take effect", 500));
+            s => s.Coordination.Exclusions.All(e => !s.Coordination.LastCommittedConfig.Contains(e.NodeId) && !s.Coordination.LastAcceptedConfig.Contains(e.NodeId)), timeout, request.Aborted);
+        return met ? ApiResult.Acknowledged : Error(new ClusterException("elasticsearch_timeout_exception", "timed out waiting for voting config exclusions to take effect", 500));
     }
 
-    private static async Task<IResult> ClearExclusionsAsync(ClusterNode node, HttpContext context)
+    private static async Task<ApiResult> ClearExclusionsAsync(ClusterNode node, ApiRequest request)
     {
-        if (context.Request.Query["wait_for_removal"] != "false")
+        if (request.Query("wait_for_removal") != "false")
         {
-            var timeout = Durations.Parse(context.Request.Query["timeout"], TimeSpan.FromSeconds(30));
-            var (met, _) = await node.Coordinator.WaitForAsync(s => s.Coordination.Exclusions.All(e => !s.Nodes.ContainsKey(e.NodeId)), timeout, context.RequestAborted);
+            var timeout = Durations.Parse(request.Query("timeout"), TimeSpan.FromSeconds(30));
+            var (met, _) = await node.Coordinator.WaitForAsync(s => s.Coordination.Exclusions.All(e => !s.Nodes.ContainsKey(e.NodeId)), timeout, request.Aborted);
             if (!met)
             {
                 return Error(new ClusterException("elasticsearch_timeout_exception", "timed out waiting for removal of nodes excluded from the voting configuration", 500));
             }
         }
 
-        var result = await Run(node, context, new MasterOperation(MasterOperation.ClearVotingExclusions));
-        return result is IStatusCodeHttpResult { StatusCode: >= 400 } ? result : Results.Ok();
+        var result = await Run(node, request, new MasterOperation(MasterOperation.ClearVotingExclusions));
+        return result.Status >= 400 ? result : ApiResult.Acknowledged;
     }
 
-    private static async Task<IResult> PutSettingsAsync(ClusterNode node, HttpContext context)
+    private static async Task<ApiResult> PutSettingsAsync(ClusterNode node, ApiRequest request)
     {
         JsonElement body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted);
+            body = request.JsonBody();
         }
         catch (JsonException ex)
         {
@@ -174,22 +175,22 @@ internal static class ClusterApi
 
         var persistent = Flatten(body, "persistent");
         var transient = Flatten(body, "transient");
-        var result = await Run(node, context, new MasterOperation(MasterOperation.PutSettings, Persistent: persistent, Transient: transient));
-        if (result is IStatusCodeHttpResult { StatusCode: >= 400 })
+        var result = await Run(node, request, new MasterOperation(MasterOperation.PutSettings, Persistent: persistent, Transient: transient));
+        if (result.Status >= 400)
         {
             return result;
         }
 
-        return Results.Json(new { acknowledged = true, persistent = Nest(persistent.Where(kv => kv.Value.Length > 0)), transient = Nest(transient.Where(kv => kv.Value.Length > 0)) });
+        return ApiResult.Json(new { acknowledged = true, persistent = Nest(persistent.Where(kv => kv.Value.Length > 0)), transient = Nest(transient.Where(kv => kv.Value.Length > 0)) });
     }
 
-    private static async Task<IResult> ExplainAsync(ClusterNode node, HttpContext context)
+    private static ApiResult Explain(ClusterNode node, ApiRequest request)
     {
         var state = node.State;
         ShardRouting? shard;
-        if (context.Request.ContentLength is > 0)
+        if (request.HasBody)
         {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted);
+            var body = request.JsonBody();
             var index = body.TryGetProperty("index", out var i) ? i.GetString() : null;
             var number = body.TryGetProperty("shard", out var s) ? s.GetInt32() : 0;
             var primary = body.TryGetProperty("primary", out var p) && p.GetBoolean();
@@ -208,15 +209,15 @@ internal static class ClusterApi
             }
         }
 
-        return Results.Json(AllocationExplanation.Of(state, shard));
+        return ApiResult.Json(AllocationExplanation.Of(state, shard));
     }
 
-    private static async Task<IResult> PutShutdownAsync(ClusterNode node, HttpContext context, string id)
+    private static async Task<ApiResult> PutShutdownAsync(ClusterNode node, ApiRequest request, string id)
     {
         JsonElement body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted);
+            body = request.JsonBody();
         }
         catch (JsonException ex)
         {
@@ -225,10 +226,10 @@ internal static class ClusterApi
 
         var type = body.TryGetProperty("type", out var t) ? t.GetString() : null;
         var reason = body.TryGetProperty("reason", out var r) ? r.GetString() : null;
-        return await Run(node, context, new MasterOperation(MasterOperation.PutShutdown, ResolveNodeId(node.State, id), Type: type, Reason: reason));
+        return await Run(node, request, new MasterOperation(MasterOperation.PutShutdown, ResolveNodeId(node.State, id), Type: type, Reason: reason));
     }
 
-    private static IResult GetShutdown(ClusterNode node, string? id)
+    private static ApiResult GetShutdown(ClusterNode node, string? id)
     {
         var state = node.State;
         var nodeId = id is null ? null : ResolveNodeId(state, id);
@@ -248,7 +249,7 @@ internal static class ClusterApi
                 ["plugins"] = new { status = "COMPLETE" },
             };
         }).ToList();
-        return Results.Json(new { nodes = entries });
+        return ApiResult.Json(new { nodes = entries });
     }
 
     /// <summary>Accepts a node id or a node name (what the platform knows) for the shutdown API.</summary>
