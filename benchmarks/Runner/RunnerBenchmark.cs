@@ -162,15 +162,16 @@ internal static class RunnerBenchmark
             }
 
             // At rest: a few resync passes (10 s apart by default) with nothing to do.
-            var samples = new List<double>();
+            var samples = new List<(double Rss, double Pss, double Private)>();
             for (var i = 0; i < 6; i++)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5));
-                samples.Add(ResidentMb(runner.Process.Id));
+                samples.Add(Memory(runner.Process.Id));
             }
 
+            var last = samples[^1];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"runner process at rest with {count} containers: RSS {samples[^1]:F1} MB (max over 30 s {samples.Max():F1} MB; target at most 60 MB)"));
+                $"runner process at rest with {count} containers: RSS {last.Rss:F1} MB (max over 30 s {samples.Max(s => s.Rss):F1} MB; target at most 60 MB), of which private {last.Private:F1} MB; PSS {last.Pss:F1} MB (the rest is the shared framework's file pages)"));
         }
         finally
         {
@@ -178,11 +179,14 @@ internal static class RunnerBenchmark
         }
     }
 
-    /// <summary>VmRSS of a process, in MB, from <c>/proc/&lt;pid&gt;/status</c>.</summary>
-    private static double ResidentMb(int pid)
+    /// <summary>RSS, PSS and private (clean + dirty) memory of a process, in MB, from <c>/proc/&lt;pid&gt;/smaps_rollup</c>.</summary>
+    private static (double Rss, double Pss, double Private) Memory(int pid)
     {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        var fields = File.ReadLines($"/proc/{pid}/smaps_rollup")
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length >= 2 && p[0].EndsWith(':') && long.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .ToDictionary(p => p[0].TrimEnd(':'), p => long.Parse(p[1], CultureInfo.InvariantCulture) / 1024.0, StringComparer.Ordinal);
+        return (fields["Rss"], fields["Pss"], fields["Private_Clean"] + fields["Private_Dirty"]);
     }
 
     private static async Task<bool> AllPublishedRunningAsync(ZooKeeperClient client, string hostId, int count)

@@ -42,12 +42,16 @@ internal sealed partial class RunnerService(
     private long _passes;
     private long _failedPasses;
     private long _passesEnded;
+    private long _followFailures;
 
     /// <summary>The last pass's result, for tests and diagnostics.</summary>
     public ReconcilePass? LastPass { get; private set; }
 
     /// <summary>How many passes have ended, failed or not (for tests and diagnostics).</summary>
     public long Passes => Interlocked.Read(ref _passesEnded);
+
+    /// <summary>How many times following (registering, loading the definitions) failed and started over (for tests and diagnostics).</summary>
+    public long FollowFailures => Interlocked.Read(ref _followFailures);
 
     /// <summary>How many passes have failed since the runner started (for tests and diagnostics).</summary>
     public long FailedPasses => Interlocked.Read(ref _failedPasses);
@@ -72,6 +76,7 @@ internal sealed partial class RunnerService(
                 // Losing ZooKeeper while registering or loading the definitions, or anything else going
                 // wrong while following, must not stop the runner (nor, through it, any container).
                 var delay = RetryDelay(failures);
+                Interlocked.Increment(ref _followFailures);
                 LogFollowFailed(ex, delay.TotalMilliseconds);
                 try
                 {

@@ -81,8 +81,9 @@ public sealed class CoordinationOutageTests(ZooKeeperFixture shared)
         // Nobody but "other" may create under /cloud/runners: registering fails with NoAuth.
         await client.CreateAsync(CloudPaths.Runners, [], CreateMode.Persistent, [Acl.Digest("other", "secret", Permissions.All), new Acl(Permissions.Read, "world", "anyone")]);
         await using var runner = await RunnerHost.StartAsync(host.HostId, host.DataRoot, server.ConnectString);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.AssertAsync(() => Task.FromResult(runner.Service.FollowFailures >= 2), Converge, "the runner to have tried to register, and failed, twice");
         (await client.ExistsAsync(CloudPaths.Runner(host.HostId), null, CancellationToken.None)).Should().BeNull("registration is refused for now");
+        (await host.DockerContainersAsync()).Should().BeEmpty("a runner that does not hold its host acts on nothing");
 
         await client.DeleteAsync(CloudPaths.Runners);
 
