@@ -101,7 +101,7 @@ internal sealed class RoutingState
         lock (_lock)
         {
             var inputs = Get(clusterId);
-            if (routingOverride is null && inputs.Overrides.TryGetValue(overrideId, out var removed) && _activeOverrides.GetValueOrDefault(clusterId).Contains(overrideId))
+            if (routingOverride is null && inputs.Overrides.TryGetValue(overrideId, out var removed) && _activeOverrides.GetValueOrDefault(clusterId, []).Contains(overrideId))
             {
                 _audit.Record(Audit(OverrideAuditEvent.Removed, clusterId, overrideId, removed));
             }

@@ -115,4 +115,20 @@ public sealed class RoutingStateTests
         Route("c1").Kind.Should().Be(RouteKind.Forward);
         _audit.Events.Should().BeEmpty();
     }
+
+    [Fact]
+    public void Override_ExpiredThenDeleted_DroppedWithoutAnotherAuditRecord()
+    {
+        _state.SetLiveAllocators(["a1"]);
+        _state.SetInstance("c1", "i0", Instance("i0"));
+        _state.SetOverride("c1", "o1", Override(RoutingOverrideActions.Block, expires: Now.AddSeconds(1)));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _state.ExpireOverrides();
+
+        _state.SetOverride("c1", "o1", null);
+
+        _state.InputsOf("c1")!.Overrides.Should().BeEmpty();
+        Route("c1").Kind.Should().Be(RouteKind.Forward);
+        _audit.Events.Select(e => e.Event).Should().Equal(OverrideAuditEvent.Applied, OverrideAuditEvent.Expired);
+    }
 }
