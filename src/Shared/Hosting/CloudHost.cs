@@ -23,12 +23,13 @@ public static partial class CloudHost
     public const string HealthPath = "/health";
 
     /// <param name="role">The role's name, stamped on every log event.</param>
-    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--Section:Key=value</c>).</param>
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--Section:Key=value</c>, <c>--config file.json</c>).</param>
     /// <param name="defaultUrl">Where the role listens unless <c>urls</c> is configured.</param>
     public static WebApplicationBuilder CreateBuilder(string role, string[] args, string defaultUrl)
     {
         ArgumentException.ThrowIfNullOrEmpty(role);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        ConfigurationFile.AddFromCommandLine(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(defaultUrl);
