@@ -80,10 +80,11 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     public async Task<string> CreateAsync(string path, byte[] data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<Acl>? acl = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        PathValidator.Validate(path, mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential);
+        var sequential = mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential;
+        PathValidator.Validate(path, sequential);
         var opCode = RequestBodies.CreateOpCode(mode);
         using var writer = RequestFrame.Start(opCode, capacity: data.Length + path.Length + 64);
-        RequestBodies.WriteCreate(writer, ServerPath(path), data, acl ?? Acl.OpenUnsafe, mode);
+        RequestBodies.WriteCreate(writer, _connectString.ToServerCreatePath(path, sequential), data, acl ?? Acl.OpenUnsafe, mode);
         var chroot = _connectString;
         var created = await _session.SubmitAsync(
             new PendingRequest<string>(opCode, path, (ref JuteReader r) => chroot.ToClientPath(r.ReadString() ?? string.Empty)),
@@ -107,7 +108,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
 
         PathValidator.Validate(path, sequential);
         using var writer = RequestFrame.Start(OpCode.CreateTtl, capacity: data.Length + path.Length + 64);
-        writer.WriteString(ServerPath(path));
+        writer.WriteString(_connectString.ToServerCreatePath(path, sequential));
         writer.WriteBuffer(data);
         var entries = acl ?? Acl.OpenUnsafe;
         writer.WriteInt(entries.Count);
@@ -147,7 +148,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     {
         PathValidator.Validate(path);
         using var writer = RequestFrame.Start(OpCode.Delete, capacity: path.Length + 32);
-        writer.WriteString(ServerPath(path));
+        writer.WriteString(_connectString.ToServerDeletePath(path));
         writer.WriteInt(version);
         return _session.SubmitAsync(new PendingRequest<bool>(OpCode.Delete, path, static (ref JuteReader _) => true), writer, cancellationToken);
     }
@@ -203,18 +204,14 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     public async Task<IReadOnlyList<OpResult>> MultiAsync(IReadOnlyList<Op> ops, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ops);
-        foreach (var op in ops)
-        {
-            op.Validate();
-        }
-
+        ValidateMulti(ops);
         using var writer = RequestFrame.Start(OpCode.Multi, capacity: 256 * (ops.Count + 1));
         foreach (var op in ops)
         {
             writer.WriteInt((int)op.Code);
             writer.WriteBool(false);
             writer.WriteInt(-1);
-            op.WriteBody(writer, ServerPath(op.Path));
+            op.WriteBody(writer, op.ServerPath(_connectString));
         }
 
         writer.WriteInt(-1);
@@ -274,6 +271,36 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         }
         catch (NodeExistsException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Refuses a multi with an invalid op before sending it, with a result per op as the server would give:
+    /// BadArguments for each invalid op, RuntimeInconsistency for the others (they were not tried).
+    /// </summary>
+    private static void ValidateMulti(IReadOnlyList<Op> ops)
+    {
+        var results = new List<OpResult>(ops.Count);
+        ZooKeeperException? first = null;
+        for (var i = 0; i < ops.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(ops[i], $"{nameof(ops)}[{i}]");
+            try
+            {
+                ops[i].Validate();
+                results.Add(new ErrorResult(ErrorCode.RuntimeInconsistency));
+            }
+            catch (BadArgumentsException ex)
+            {
+                first ??= ex;
+                results.Add(new ErrorResult(ErrorCode.BadArguments));
+            }
+        }
+
+        if (first is not null)
+        {
+            first.MultiResults = results;
+            throw first;
         }
     }
 

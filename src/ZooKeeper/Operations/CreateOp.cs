@@ -7,8 +7,11 @@ public sealed record CreateOp(string Path, byte[] Data, CreateMode Mode, IReadOn
 {
     internal override OpCode Code => RequestBodies.CreateOpCode(Mode);
 
-    internal override void Validate() =>
-        PathValidator.Validate(Path, Mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential);
+    private bool IsSequential => Mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential;
+
+    internal override void Validate() => PathValidator.Validate(Path, IsSequential);
+
+    internal override string ServerPath(Session.ConnectString connectString) => connectString.ToServerCreatePath(Path, IsSequential);
 
     internal override void WriteBody(JuteWriter writer, string serverPath) =>
         RequestBodies.WriteCreate(writer, serverPath, Data, Acl, Mode);

@@ -9,6 +9,8 @@ public sealed record DeleteOp(string Path, int Version) : Op(Path)
 
     internal override void Validate() => PathValidator.Validate(Path);
 
+    internal override string ServerPath(Session.ConnectString connectString) => connectString.ToServerDeletePath(Path);
+
     internal override void WriteBody(JuteWriter writer, string serverPath)
     {
         writer.WriteString(serverPath);

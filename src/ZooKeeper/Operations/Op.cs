@@ -19,5 +19,8 @@ public abstract record Op(string Path)
 
     internal abstract void Validate();
 
+    /// <summary>The path sent to the server for this op.</summary>
+    internal virtual string ServerPath(Session.ConnectString connectString) => connectString.ToServerPath(Path);
+
     internal abstract void WriteBody(JuteWriter writer, string serverPath);
 }

@@ -53,9 +53,22 @@ internal sealed record ConnectString(IReadOnlyList<HostEndpoint> Hosts, string? 
         return new ConnectString(hosts, chroot);
     }
 
-    /// <summary>Client path to server path.</summary>
+    /// <summary>Client path to server path: the client's "/" is the chroot node.</summary>
     public string ToServerPath(string clientPath) =>
         Chroot is null ? clientPath : clientPath == "/" ? Chroot : Chroot + clientPath;
+
+    /// <summary>
+    /// The path a delete is sent for. Deleting the client's root is never valid: like the Java client we send
+    /// "/" itself, which the server refuses, instead of deleting the chroot node.
+    /// </summary>
+    public string ToServerDeletePath(string clientPath) => clientPath == "/" ? "/" : ToServerPath(clientPath);
+
+    /// <summary>
+    /// The path a create is sent for. A sequential "/" names children of the root, so under a chroot the
+    /// counter must follow "chroot/", not be glued to the chroot's own name.
+    /// </summary>
+    public string ToServerCreatePath(string clientPath, bool sequential) =>
+        sequential && clientPath == "/" && Chroot is not null ? Chroot + "/" : ToServerPath(clientPath);
 
     /// <summary>Server path to client path (the chroot removed).</summary>
     public string ToClientPath(string serverPath)
