@@ -20,7 +20,10 @@ internal sealed partial class ZooKeeperSession
             await socket.ConnectAsync(host.Host, host.Port, timeout.Token).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
             var reader = new FrameReader(stream, _options.MaxPacketLength + 1024);
-            var request = new ConnectRequest(Volatile.Read(ref _lastZxid), (int)_options.SessionTimeout.TotalMilliseconds, credentials.SessionId, credentials.Password);
+            // A resumed session must not see older data than it saw; a new one starts from nothing, so that a
+            // server restored from older data (or wiped) accepts it instead of refusing it forever.
+            var lastZxid = credentials.SessionId == 0 ? 0 : Volatile.Read(ref _lastZxid);
+            var request = new ConnectRequest(lastZxid, (int)_options.SessionTimeout.TotalMilliseconds, credentials.SessionId, credentials.Password);
             var (buffer, length) = request.ToFrame();
             try
             {
@@ -62,6 +65,12 @@ internal sealed partial class ZooKeeperSession
         }
 
         var isNew = credentials.SessionId == 0 || credentials.SessionId != response.SessionId;
+        if (isNew)
+        {
+            // Zxids seen by the old session say nothing about this one (the server may be behind them).
+            Volatile.Write(ref _lastZxid, 0);
+        }
+
         _negotiatedTimeout = TimeSpan.FromMilliseconds(response.TimeoutMs);
         Volatile.Write(ref _credentials, new SessionCredentials(response.SessionId, response.Password));
         var connection = new Connection(socket, stream, reader, this, _negotiatedTimeout, _time, _logger) { Host = host };
@@ -180,6 +189,18 @@ internal sealed partial class ZooKeeperSession
         }
 
         LogWatchesRestored(_logger, paths.Data.Count, paths.Exist.Count, paths.Child.Count, paths.Persistent.Count + paths.PersistentRecursive.Count, relativeZxid, batches);
+    }
+
+    private async Task TryCloseStaleSessionAsync(HostEndpoint host, SessionCredentials stale, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CloseStaleSessionAsync(host, stale, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogStaleCloseFailed(_logger, stale.SessionId, host, ex.Message);
+        }
     }
 
     private async Task CloseStaleSessionAsync(HostEndpoint host, SessionCredentials stale, CancellationToken cancellationToken)

@@ -25,6 +25,9 @@ internal sealed partial class ZooKeeperSession
     [LoggerMessage(Level = LogLevel.Debug, Message = "Restored watches: {Data} data, {Exist} exist, {Child} child, {Persistent} persistent since zxid 0x{Zxid:x} in {Batches} SetWatches packets")]
     private static partial void LogWatchesRestored(ILogger logger, int data, int exist, int child, int persistent, long zxid, int batches);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not close stale ZooKeeper session 0x{SessionId:x} at {Host}: {Reason}")]
+    private static partial void LogStaleCloseFailed(ILogger logger, long sessionId, HostEndpoint host, string reason);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Closing the ZooKeeper session cleanly failed")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception);
 }

@@ -289,8 +289,10 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
             {
                 if (_staleSession is { } stale)
                 {
-                    await CloseStaleSessionAsync(host, stale, ct).ConfigureAwait(false);
+                    // One try: a server that refuses it (say, restored from older data) must not keep the
+                    // new session from being opened; the server expires the old one on its own anyway.
                     _staleSession = null;
+                    await TryCloseStaleSessionAsync(host, stale, ct).ConfigureAwait(false);
                 }
 
                 connection = await ConnectAsync(host, ct).ConfigureAwait(false);
