@@ -260,6 +260,43 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         return _session.SubmitAsync(new PendingRequest<IReadOnlyList<Acl>>(OpCode.GetAcl, path, static (ref JuteReader r) => ReadAcl(ref r)), writer, cancellationToken);
     }
 
+    /// <summary>The node's ACL with its stat (for the ACL version a later <see cref="SetAclAsync"/> compares).</summary>
+    public Task<AclResult> GetAclWithStatAsync(string path, CancellationToken cancellationToken = default)
+    {
+        PathValidator.Validate(path);
+        using var writer = RequestFrame.Start(OpCode.GetAcl, capacity: path.Length + 32);
+        writer.WriteString(ServerPath(path));
+        return _session.SubmitAsync(
+            new PendingRequest<AclResult>(OpCode.GetAcl, path, static (ref JuteReader r) => new AclResult(ReadAcl(ref r), Stat.Read(ref r))),
+            writer,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the node's ACL (needs the ADMIN permission) if its ACL version is <paramref name="aclVersion"/>
+    /// (-1: any), and returns the new stat. A stale version fails with <see cref="BadVersionException"/>.
+    /// </summary>
+    public Task<Stat> SetAclAsync(string path, IReadOnlyList<Acl> acl, int aclVersion = -1, CancellationToken cancellationToken = default)
+    {
+        PathValidator.Validate(path);
+        ArgumentNullException.ThrowIfNull(acl);
+        if (acl.Count == 0 || acl.Any(entry => entry is null))
+        {
+            throw new InvalidAclException(path, "An ACL needs at least one entry and no null entries.");
+        }
+
+        using var writer = RequestFrame.Start(OpCode.SetAcl, capacity: path.Length + 64 + (acl.Count * 64));
+        writer.WriteString(ServerPath(path));
+        writer.WriteInt(acl.Count);
+        foreach (var entry in acl)
+        {
+            entry.Write(writer);
+        }
+
+        writer.WriteInt(aclVersion);
+        return _session.SubmitAsync(new PendingRequest<Stat>(OpCode.SetAcl, path, Stat.Read), writer, cancellationToken);
+    }
+
     /// <summary>Closes the session (its ephemeral nodes go at once) and the connection.</summary>
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 
