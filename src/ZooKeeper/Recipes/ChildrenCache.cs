@@ -173,15 +173,17 @@ public sealed partial class ChildrenCache : IAsyncDisposable
                     await ProcessAsync(work, token).ConfigureAwait(false);
                     failures = 0;
                 }
-                catch (Exception ex) when (RetryableErrors.IsRetryable(ex) && !token.IsCancellationRequested)
+                catch (Exception ex) when (!token.IsCancellationRequested)
                 {
-                    // Level-based recovery: whatever failed, re-read everything once connected again.
+                    // Level-based recovery: whatever failed (connection trouble, NoAuth on one child, a bug),
+                    // say the view is not authoritative, wait, and re-read everything. Never stop following.
+                    failures++;
                     LogResyncScheduled(_logger, Path, ex.Message);
                     Publish(Current.Children, isConnected: false, pathExists: Current.PathExists);
                     _resyncPending = true;
                     if (_client.State == ConnectionState.Connected)
                     {
-                        await Backoff.Default.WaitAsync(++failures, _client.Options.TimeProvider, token).ConfigureAwait(false);
+                        await Backoff.Default.WaitAsync(failures, _client.Options.TimeProvider, token).ConfigureAwait(false);
                         _work.Writer.TryWrite(CacheWork.Resync);
                     }
                 }

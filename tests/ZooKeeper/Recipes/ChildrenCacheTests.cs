@@ -157,4 +157,26 @@ public sealed class ChildrenCacheTests(ZooKeeperServerFixture zk)
         await writer.CreateAsync(root + "/c", []);
         (await Eventually.TrueAsync(() => cache.Current.Children.ContainsKey("c"), Wait)).Should().BeTrue();
     }
+
+    [Fact]
+    public async Task UnreadableChild_NotAuthoritativeWhileNoAuth_ThenRecoversWhenReadable()
+    {
+        await using var client = await zk.ConnectAsync();
+        await using var owner = await zk.ConnectAsync();
+        await owner.AddAuthAsync("digest", System.Text.Encoding.UTF8.GetBytes("owner:pw"));
+        var root = ZooKeeperServerFixture.UniqueRoot();
+        await owner.CreateRecursiveAsync(root + "/open", [1]);
+        await using var cache = new ChildrenCache(client, root);
+        await cache.StartAsync();
+        cache.Current.IsConnected.Should().BeTrue();
+
+        await owner.CreateAsync(root + "/secret", [2], acl: Acl.CreatorAll);
+        (await Eventually.TrueAsync(() => !cache.Current.IsConnected, Wait)).Should().BeTrue("a child the cache cannot read makes its view incomplete, and subscribers must be told");
+        cache.Current.Children.Keys.Should().Contain("open", "a view that is not authoritative keeps what it had");
+
+        await owner.SetAclAsync(root + "/secret", Acl.OpenUnsafe);
+        (await Eventually.TrueAsync(() => cache.Current.IsConnected && cache.Current.Children.ContainsKey("secret"), Wait)).Should().BeTrue("the cache backs off and re-reads until it can");
+        await owner.CreateAsync(root + "/later", []);
+        (await Eventually.TrueAsync(() => cache.Current.Children.ContainsKey("later"), Wait)).Should().BeTrue("the cache still follows changes");
+    }
 }

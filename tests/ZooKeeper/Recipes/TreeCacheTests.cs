@@ -136,6 +136,36 @@ public sealed class TreeCacheTests(ZooKeeperServerFixture zk)
         client.SessionId.Should().NotBe(oldSession);
     }
 
+    [Fact]
+    public async Task UnreadableNode_NotAuthoritativeWhileNoAuth_ThenRecoversWhenReadable()
+    {
+        await using var proxy = new TcpProxy(zk.Server.Port);
+        await using var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = proxy.ConnectString, SessionTimeout = TimeSpan.FromSeconds(10) });
+        await using var owner = await zk.ConnectAsync();
+        var states = new StateRecorder(client);
+        await owner.AddAuthAsync("digest", Bytes("owner:pw"));
+        var root = ZooKeeperServerFixture.UniqueRoot();
+        await owner.CreateRecursiveAsync(root + "/open/leaf", Bytes("x"));
+        var log = new ListLogger();
+        await using var cache = new TreeCache(client, root, log);
+        await cache.StartAsync();
+
+        // The server may not even tell a client about a node it cannot read; the re-read after a reconnect meets it.
+        await owner.CreateAsync(root + "/open/secret", Bytes("s"), acl: Acl.CreatorAll);
+        proxy.Pause();
+        (await states.SawAsync(c => c.State == ConnectionState.Disconnected, Wait)).Should().BeTrue();
+        proxy.Resume();
+        (await states.SawAsync(c => c.State == ConnectionState.Connected && !c.IsNewSession, Wait)).Should().BeTrue();
+        (await Eventually.TrueAsync(() => log.Messages.Any(m => m.Contains("(failure 2)", StringComparison.Ordinal)), Wait)).Should().BeTrue("the re-read meets NoAuth, backs off and tries again");
+        cache.Current.IsAuthoritative.Should().BeFalse();
+        cache.Current.Get(root + "/open/leaf").Should().NotBeNull("a view that is not authoritative keeps what it had");
+
+        await owner.SetAclAsync(root + "/open/secret", Acl.OpenUnsafe);
+        (await Eventually.TrueAsync(() => cache.Current.IsAuthoritative && cache.Current.Get(root + "/open/secret") is not null, Wait)).Should().BeTrue("the cache backs off and re-reads until it can");
+        await owner.CreateAsync(root + "/later", []);
+        (await Eventually.TrueAsync(() => cache.Current.Get(root + "/later") is not null, Wait)).Should().BeTrue("the cache still follows changes");
+    }
+
     private static async Task<TreeSnapshot> NextMatchingAsync(IAsyncEnumerator<TreeSnapshot> snapshots, Func<TreeSnapshot, bool> predicate)
     {
         while (await snapshots.MoveNextAsync())
