@@ -7,5 +7,8 @@ public enum ConnectionState
     Connected,
     Disconnected,
     Expired,
+
+    /// <summary>The client is closing its session: no reconnect and no disconnect is reported after this, only <see cref="Closed"/>.</summary>
+    Closing,
     Closed,
 }

@@ -32,7 +32,9 @@ internal sealed class PendingRequest<T> : PendingRequest
 
     public override void Complete(ReplyHeader header, ref JuteReader body, WatchManager watches)
     {
-        if (Watch is { } watch && watch.ShouldRegister(header.Err))
+        // A caller that gave up (cancelled or timed out) never learns of this watch: registering it would
+        // fire its watcher for a read it did not get.
+        if (Watch is { } watch && !_completion.Task.IsCompleted && watch.ShouldRegister(header.Err))
         {
             watches.Register(watch.EffectiveKind(header.Err), watch.ClientPath, watch.Watcher);
         }

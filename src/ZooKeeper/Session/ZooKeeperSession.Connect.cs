@@ -117,12 +117,25 @@ internal sealed partial class ZooKeeperSession
         }
 
         LogConnected(_logger, host, response.SessionId, response.TimeoutMs, isNew);
-        ConnectedServer = host;
+        bool closing;
         lock (_lock)
         {
-            _state = ConnectionState.Connected;
-            _connected.TrySetResult();
+            closing = _closing;
+            if (!closing)
+            {
+                _state = ConnectionState.Connected;
+                _connected.TrySetResult();
+            }
         }
+
+        if (closing)
+        {
+            // The client is being closed: a connection made meanwhile is not reported, just dropped.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("The ZooKeeper client is closing.");
+        }
+
+        ConnectedServer = host;
 
         SetState(ConnectionState.Connected, response.SessionId, isNew);
         return connection;

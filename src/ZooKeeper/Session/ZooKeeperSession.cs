@@ -35,6 +35,7 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
     private SessionCredentials? _staleSession;
     private TimeSpan _negotiatedTimeout;
     private long _lastZxid;
+    private volatile bool _closing;
     private long _disconnectedAt;
     private int _xid;
     private Task _runLoop = Task.CompletedTask;
@@ -218,12 +219,22 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_shutdown.IsCancellationRequested)
+        bool sendClose;
+        lock (_lock)
         {
-            return;
+            if (_closing)
+            {
+                return;
+            }
+
+            // From here the run loop neither reconnects nor reports a disconnect: the server closing the
+            // socket after CloseSession is the end, not an outage to recover from.
+            _closing = true;
+            sendClose = _state == ConnectionState.Connected;
         }
 
-        if (_state == ConnectionState.Connected)
+        SetState(ConnectionState.Closing, SessionId, false);
+        if (sendClose)
         {
             try
             {
@@ -262,7 +273,7 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
 
     private Exception? UnusableError() => _state switch
     {
-        ConnectionState.Closed => new ObjectDisposedException(nameof(ZooKeeperClient), "The ZooKeeper client was closed."),
+        ConnectionState.Closing or ConnectionState.Closed => new ObjectDisposedException(nameof(ZooKeeperClient), "The ZooKeeper client was closed."),
         ConnectionState.Expired when !_options.RenewSessionOnExpiry => new SessionExpiredException(null, "The ZooKeeper session expired."),
         _ => null,
     };
@@ -271,7 +282,7 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
     {
         var ct = _shutdown.Token;
         var failures = 0;
-        while (!ct.IsCancellationRequested)
+        while (!ct.IsCancellationRequested && !_closing)
         {
             if (ExpiredLocally())
             {
@@ -329,7 +340,7 @@ internal sealed partial class ZooKeeperSession : IAsyncDisposable
                 connection.FailPending(p => new ConnectionLossException(p.Path, $"The connection to {host} was lost before {p.Op} {p.Path} was answered."));
             }
 
-            if (ct.IsCancellationRequested)
+            if (ct.IsCancellationRequested || _closing)
             {
                 return;
             }

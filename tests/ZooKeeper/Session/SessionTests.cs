@@ -195,6 +195,53 @@ public sealed class SessionTests(ZooKeeperServerFixture zk)
         states.Changes.Should().ContainSingle(c => c.State == ConnectionState.Closed);
     }
 
+    [Fact]
+    public async Task DisposeAsync_ClosingThenClosed_NoDisconnectReconnectOrNewSessionOnTheWay()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            var client = await zk.ConnectAsync();
+            var session = client.SessionId;
+            var states = new StateRecorder(client);
+
+            await client.DisposeAsync();
+
+            // The first Connected of the session may reach the recorder late: it is dispatched like every change.
+            states.Changes.Where(c => c != new ConnectionStateChange(ConnectionState.Connected, session, true)).Should().Equal(
+                [new ConnectionStateChange(ConnectionState.Closing, session, false), new ConnectionStateChange(ConnectionState.Closed, session, false)],
+                "the server closing the socket after CloseSession is not an outage to recover from");
+        }
+    }
+
+    [Fact]
+    public async Task AbandonedRead_ReplyArrivesLater_ItsWatchIsNotRegistered()
+    {
+        await using var proxy = new TcpProxy(zk.Server.Port);
+        await using var client = await Connect(proxy.ConnectString, sessionTimeout: TimeSpan.FromSeconds(10));
+        await using var writer = await zk.ConnectAsync();
+        var root = ZooKeeperServerFixture.UniqueRoot();
+        await writer.CreateAsync(root, []);
+        await writer.CreateAsync(root + "-sentinel", []);
+        var abandoned = new WatchRecorder();
+        var sentinel = new WatchRecorder();
+
+        proxy.Freeze();
+        var sentBefore = proxy.BytesFromClients;
+        using var cts = new CancellationTokenSource();
+        var read = client.GetDataAsync(root, abandoned, cts.Token);
+        (await Eventually.TrueAsync(() => proxy.BytesFromClients > sentBefore, TimeSpan.FromSeconds(10))).Should().BeTrue("the request must be on the wire");
+        await cts.CancelAsync();
+        await read.Invoking(r => r).Should().ThrowAsync<OperationCanceledException>();
+        proxy.Thaw();
+        await client.GetDataAsync(root + "-sentinel", sentinel);
+        await writer.SetDataAsync(root, [1]);
+        await writer.SetDataAsync(root + "-sentinel", [1]);
+
+        // Events come in order: once the sentinel's is in, the abandoned watch's would be too.
+        (await sentinel.NextAsync()).Type.Should().Be(EventType.NodeDataChanged);
+        abandoned.Count.Should().Be(0);
+    }
+
     private static Task<ZooKeeperClient> Connect(string connectString, bool renew = true, TimeSpan? requestTimeout = null, TimeSpan? sessionTimeout = null, ListLogger? logger = null) =>
         ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
         {

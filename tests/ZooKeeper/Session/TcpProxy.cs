@@ -17,6 +17,7 @@ internal sealed class TcpProxy : IAsyncDisposable
     private readonly Task _acceptLoop;
     private volatile bool _paused;
     private volatile bool _frozen;
+    private long _bytesFromClients;
 
     public TcpProxy(int targetPort)
     {
@@ -43,6 +44,9 @@ internal sealed class TcpProxy : IAsyncDisposable
     }
 
     public void Resume() => _paused = false;
+
+    /// <summary>Bytes received from clients so far (forwarded or, while frozen, held): shows a request left the client.</summary>
+    public long BytesFromClients => Interlocked.Read(ref _bytesFromClients);
 
     /// <summary>Keeps connections open but forwards nothing (a silent network) until <see cref="Thaw"/>.</summary>
     public void Freeze() => _frozen = true;
@@ -87,12 +91,12 @@ internal sealed class TcpProxy : IAsyncDisposable
                 _open.Add(server);
             }
 
-            _ = PumpAsync(client, server);
-            _ = PumpAsync(server, client);
+            _ = PumpAsync(client, server, fromClient: true);
+            _ = PumpAsync(server, client, fromClient: false);
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to, bool fromClient)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -103,6 +107,11 @@ internal sealed class TcpProxy : IAsyncDisposable
                 if (read == 0)
                 {
                     break;
+                }
+
+                if (fromClient)
+                {
+                    Interlocked.Add(ref _bytesFromClients, read);
                 }
 
                 while (_frozen)
