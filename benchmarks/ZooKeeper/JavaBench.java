@@ -14,6 +14,7 @@ public final class JavaBench {
         int operations = args.length > 1 ? Integer.parseInt(args[1]) : 100000;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         int valueBytes = args.length > 3 ? Integer.parseInt(args[3]) : 1024;
+        int syncCalls = args.length > 4 ? Integer.parseInt(args[4]) : 20000;
 
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connect, 30000, e -> {
@@ -37,12 +38,27 @@ public final class JavaBench {
         run(zk, "warmup-setData", path, value, Math.min(operations / 5, 20000), concurrency, true);
         run(zk, "getData", path, value, operations, concurrency, false);
         run(zk, "setData", path, value, operations, concurrency, true);
+        latency(zk, "warmup-getData-sync", path, syncCalls / 4);
+        latency(zk, "getData-sync", path, syncCalls);
         boolean same = zk.getSessionId() == session && zk.getState().isConnected();
         zk.close();
         if (!same) {
             System.err.println("The session changed or the connection dropped during the benchmark.");
             System.exit(1);
         }
+    }
+
+    /** One synchronous getData at a time; prints p50 and p99 in microseconds. */
+    private static void latency(ZooKeeper zk, String name, String path, int calls) throws Exception {
+        double[] samples = new double[calls];
+        for (int i = 0; i < calls; i++) {
+            long start = System.nanoTime();
+            zk.getData(path, false, null);
+            samples[i] = (System.nanoTime() - start) / 1e3;
+        }
+        java.util.Arrays.sort(samples);
+        System.out.printf(java.util.Locale.ROOT, "LATENCY java %s %.0f %.0f%n", name,
+            samples[Math.min(calls - 1, (int) (0.50 * calls))], samples[Math.min(calls - 1, (int) (0.99 * calls))]);
     }
 
     private static void run(ZooKeeper zk, String name, String path, byte[] value, int operations, int concurrency, boolean write)

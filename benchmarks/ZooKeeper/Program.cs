@@ -3,7 +3,8 @@ using System.Globalization;
 using Cloud.ZooKeeper;
 using Cloud.ZooKeeper.Benchmarks;
 
-// Pipelined async getData / setData of small values on one session, `concurrency` requests in flight.
+// Pipelined async getData / setData of small values on one session, `concurrency` requests in flight;
+// then one getData at a time (each awaited before the next) for latency percentiles.
 var options = BenchmarkOptions.Parse(args);
 await using var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
 {
@@ -41,6 +42,24 @@ await RunAsync("warmup-getData", () => client.GetDataAsync(path), Math.Min(optio
 await RunAsync("warmup-setData", () => client.SetDataAsync(path, value), Math.Min(options.Operations / 5, 20_000));
 await RunAsync("getData", () => client.GetDataAsync(path), options.Operations);
 await RunAsync("setData", () => client.SetDataAsync(path, value), options.Operations);
+
+async Task LatencyAsync(string name, int calls)
+{
+    var samples = new double[calls];
+    for (var i = 0; i < calls; i++)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await client.GetDataAsync(path);
+        samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+    }
+
+    Array.Sort(samples);
+    double At(double quantile) => samples[Math.Min(calls - 1, (int)(quantile * calls))];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LATENCY dotnet {name} {At(0.50):F0} {At(0.99):F0}"));
+}
+
+await LatencyAsync("warmup-getData-sync", options.SyncCalls / 4);
+await LatencyAsync("getData-sync", options.SyncCalls);
 
 if (client.SessionId != session || client.State != ConnectionState.Connected)
 {

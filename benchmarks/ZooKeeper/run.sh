@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks this repo's .NET ZooKeeper client against the official Java client (Debian's zookeeper
-# 3.8 package) doing the same pipelined async getData/setData work against one local server.
-# Usage: benchmarks/ZooKeeper/run.sh [operations=100000] [concurrency=1000] [valueBytes=1024]
+# 3.8 package) doing the same pipelined async getData/setData work against one local server, then
+# one synchronous getData at a time (latency p50/p99).
+# Usage: benchmarks/ZooKeeper/run.sh [operations=100000] [concurrency=1000] [valueBytes=1024] [syncCalls=20000]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 operations="${1:-100000}"
 concurrency="${2:-1000}"
 value_bytes="${3:-1024}"
+sync_calls="${4:-20000}"
 java_dir=/usr/share/java
 classpath="$java_dir/zookeeper.jar:$java_dir/zookeeper-jute.jar:$java_dir/slf4j-api.jar:$java_dir/slf4j-nop.jar"
 for jar in netty-handler netty-common netty-buffer netty-transport netty-codec netty-resolver \
@@ -53,9 +55,9 @@ dotnet build "$here/Cloud.ZooKeeper.Benchmarks.csproj" -c Release -o "$work/dotn
 
 echo "Workload: $operations ops each, $concurrency in flight, $value_bytes-byte values, one session"
 echo "--- Java client (zookeeper 3.8.0, async API)"
-java -Xmx1g -cp "$work/classes:$classpath" JavaBench "127.0.0.1:$port" "$operations" "$concurrency" "$value_bytes" | tee "$work/java.txt"
+java -Xmx1g -cp "$work/classes:$classpath" JavaBench "127.0.0.1:$port" "$operations" "$concurrency" "$value_bytes" "$sync_calls" | tee "$work/java.txt"
 echo "--- .NET client (Cloud.ZooKeeper)"
-dotnet "$work/dotnet/Cloud.ZooKeeper.Benchmarks.dll" "127.0.0.1:$port" "$operations" "$concurrency" "$value_bytes" | tee "$work/dotnet.txt"
+dotnet "$work/dotnet/Cloud.ZooKeeper.Benchmarks.dll" "127.0.0.1:$port" "$operations" "$concurrency" "$value_bytes" "$sync_calls" | tee "$work/dotnet.txt"
 
 echo
 printf "%-8s %14s %14s %8s\n" "op" "java ops/s" ".NET ops/s" "ratio"
@@ -63,4 +65,11 @@ for op in getData setData; do
   j="$(awk -v op="$op" '$1=="RESULT" && $3==op {print $4}' "$work/java.txt")"
   d="$(awk -v op="$op" '$1=="RESULT" && $3==op {print $4}' "$work/dotnet.txt")"
   printf "%-8s %14s %14s %8s\n" "$op" "$j" "$d" "$(awk -v a="$d" -v b="$j" 'BEGIN { printf "%.2fx", a / b }')"
+done
+
+echo
+echo "One getData at a time ($sync_calls calls, microseconds)"
+printf "%-8s %10s %10s\n" "client" "p50" "p99"
+for client in java dotnet; do
+  awk -v c="$client" '$1=="LATENCY" && $2==c && $3=="getData-sync" {printf "%-8s %10s %10s\n", c, $4, $5}' "$work/$client.txt"
 done
