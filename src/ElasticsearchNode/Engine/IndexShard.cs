@@ -42,6 +42,7 @@ internal sealed class IndexShard : IDisposable
     private long _deleteTotal;
     private long _queryTotal;
     private int _dirty;
+    private int _refreshRequested;
     private long _committedCheckpoint;
 
     private IndexShard(ShardId shardId, string path, Analyzer analyzer, IShardDocumentFactory factory, long primaryTerm, double ramBufferMb)
@@ -205,12 +206,20 @@ internal sealed class IndexShard : IDisposable
     public void CountQuery() => Interlocked.Increment(ref _queryTotal);
 
     /// <summary>Resolves when the next refresh (started after this call) has made earlier writes searchable.</summary>
-    public Task WaitForRefreshAsync(CancellationToken cancellationToken) => Volatile.Read(ref _nextRefresh).Task.WaitAsync(cancellationToken);
+    public Task WaitForRefreshAsync(CancellationToken cancellationToken)
+    {
+        var next = Volatile.Read(ref _nextRefresh).Task;
 
-    /// <summary>Refreshes if anything was written since the last refresh (what the 1 s refresh interval calls).</summary>
+        // Set after taking the task: whichever refresh swaps that task out completes it, and if none has
+        // started yet the flag makes the next scheduled refresh run even when it saw no new writes.
+        Volatile.Write(ref _refreshRequested, 1);
+        return next.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Refreshes if anything was written or awaited since the last refresh (what the 1 s refresh interval calls).</summary>
     public void ScheduledRefresh()
     {
-        if (Volatile.Read(ref _dirty) != 0)
+        if (Volatile.Read(ref _dirty) != 0 || Volatile.Read(ref _refreshRequested) != 0)
         {
             Refresh();
         }
@@ -218,8 +227,10 @@ internal sealed class IndexShard : IDisposable
 
     public void Refresh()
     {
-        var waiting = Interlocked.Exchange(ref _nextRefresh, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Flags are cleared before the swap, so a write or waiter racing with this refresh is seen by the next one.
+        Volatile.Write(ref _refreshRequested, 0);
         Volatile.Write(ref _dirty, 0);
+        var waiting = Interlocked.Exchange(ref _nextRefresh, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _searchers.MaybeRefreshBlocking();
         waiting.TrySetResult();
     }

@@ -26,6 +26,10 @@ internal static class NodeHost
             // The dispatcher enforces http.max_content_length itself, with Elasticsearch's error body.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
+
+            // Elasticsearch drops no connection for being slow; a loaded node must not reset its clients.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
