@@ -30,6 +30,9 @@ internal static class NodeHost
             // Elasticsearch drops no connection for being slow; a loaded node must not reset its clients.
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
+
+            // Elasticsearch keeps idle HTTP connections open; clients pool and reuse them after long pauses.
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromDays(1);
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
