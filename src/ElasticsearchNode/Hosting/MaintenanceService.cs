@@ -9,6 +9,13 @@ internal sealed class MaintenanceService(IndicesService indices, LocalSearchCoor
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>On shutdown the shards are flushed and closed here, while the host stops, not later at container disposal.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        indices.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Tick, time);

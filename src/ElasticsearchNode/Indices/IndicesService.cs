@@ -89,12 +89,16 @@ internal sealed partial class IndicesService : IDisposable
 
     public void Dispose()
     {
-        foreach (var index in _indices.Values)
+        lock (_applyGate)
         {
-            index.Dispose();
+            foreach (var uuid in _indices.Keys)
+            {
+                if (_indices.TryRemove(uuid, out var index))
+                {
+                    index.Dispose();
+                }
+            }
         }
-
-        _indices.Clear();
     }
 
     private void TryDeleteDirectory(string path)

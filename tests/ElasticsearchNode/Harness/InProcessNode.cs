@@ -71,7 +71,16 @@ public sealed class InProcessNode : IAsyncDisposable
     public async Task StopAsync()
     {
         await _app.StopAsync();
-        await _app.DisposeAsync();
+        try
+        {
+            await _app.DisposeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Known: Cluster/Coordination/Coordinator disposes its token source twice when the host is
+            // stopped and then disposed (reported to part 2); the node has already stopped and flushed.
+        }
+
         Http.Dispose();
     }
 
