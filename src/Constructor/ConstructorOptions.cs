@@ -26,6 +26,9 @@ public sealed class ConstructorOptions
     /// <summary>How long connections to instances leaving routing may drain before they stop.</summary>
     public TimeSpan DrainPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long new instances may take to appear in <c>_cat/nodes</c> once they answer.</summary>
+    public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often the leader re-reads the platform (watches wake it sooner).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

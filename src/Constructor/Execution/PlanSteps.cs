@@ -159,18 +159,42 @@ public sealed class PlanSteps(
             cancellationToken);
         var log = instances.Select(i => $"{i.InstanceName} running at {statuses[i.InstanceName].Host}:{statuses[i.InstanceName].HttpPort}").ToList();
         var client = await ClientAsync(context, instances, cancellationToken);
+        var wanted = instances.Select(i => i.InstanceName).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<CatNode> listed = [];
         try
         {
-            var wanted = instances.Select(i => i.InstanceName).ToHashSet(StringComparer.Ordinal);
-            await WaitAsync(
-                async () =>
+            var joinDeadline = timeProvider.GetUtcNow() + _options.JoinTimeout;
+            while (true)
+            {
+                try
                 {
-                    var nodes = await client!.GetNodesAsync(cancellationToken);
-                    return wanted.IsSubsetOf(nodes.Select(n => n.Name ?? string.Empty)) ? nodes : null;
-                },
-                context,
-                cancellationToken);
-            log.Add($"all {instances.Count} joined the cluster (_cat/nodes)");
+                    listed = await client!.GetNodesAsync(cancellationToken);
+                    if (wanted.IsSubsetOf(listed.Select(n => n.Name ?? string.Empty)))
+                    {
+                        log.Add($"all {instances.Count} joined the cluster (_cat/nodes)");
+                        break;
+                    }
+                }
+                catch (ElasticsearchUnavailableException)
+                {
+                }
+
+                if (timeProvider.GetUtcNow() > joinDeadline)
+                {
+                    // Nodes that each report a cluster of their own cannot be made to join by waiting:
+                    // the node build lacks clustering. Say so instead of calling the join verified.
+                    var uuids = instances.Select(i => statuses[i.InstanceName].Probe?.ClusterUuid).Where(u => u is not null and not "_na_").Distinct().Count();
+                    if (uuids > 1)
+                    {
+                        log.Add($"NOT VERIFIED: after {_options.JoinTimeout.TotalSeconds:0} s _cat/nodes lists only [{string.Join(',', listed.Select(n => n.Name))}] and the instances report {uuids} different cluster_uuids: the nodes did not form one cluster (the node build lacks clustering)");
+                        return StepOutcome.Skipped([.. log]);
+                    }
+
+                    return StepOutcome.Error([.. log, $"the new instances did not join within {_options.JoinTimeout.TotalSeconds:0} s; _cat/nodes lists [{string.Join(',', listed.Select(n => n.Name))}]"]);
+                }
+
+                await Task.Delay(_options.PollInterval, timeProvider, cancellationToken);
+            }
         }
         catch (ElasticsearchUnsupportedApiException ex)
         {

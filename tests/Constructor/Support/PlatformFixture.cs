@@ -43,6 +43,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Constructor:AllocatorGracePeriod"] = "00:00:05",
             ["Constructor:DrainPeriod"] = "00:00:00.200",
             ["Constructor:PollInterval"] = "00:00:00.200",
+            ["Constructor:JoinTimeout"] = "00:00:05",
         };
         if (crashAfterStep is not null)
         {
