@@ -28,6 +28,8 @@ public static class InfrastructureEndpoints
         group.MapPost("/allocators/{allocator_id}/clusters/_move", VacateAsync).Produces<VacateResult>(StatusCodes.Status202Accepted);
         group.MapGet("/runners", async (PlatformReader platform, CancellationToken ct) =>
             ApiResults.Json(new { runners = (await platform.ReadLivenessAsync(CloudPaths.Runners, ct)).Select(r => new LivenessView(r.Id, true, r.Facts)) }));
+        group.MapGet("/constructors", async (PlatformReader platform, CancellationToken ct) =>
+            ApiResults.Json(new ConstructorList(await platform.ReadConstructorsAsync(ct)))).Produces<ConstructorList>();
         group.MapGet("/proxies", async (PlatformReader platform, CancellationToken ct) =>
             ApiResults.Json(new { proxies = (await platform.ReadLivenessAsync(CloudPaths.Proxies, ct)).Select(r => new LivenessView(r.Id, true, r.Facts)) }));
         return app;

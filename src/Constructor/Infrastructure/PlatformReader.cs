@@ -102,6 +102,22 @@ public sealed class PlatformReader(ZooKeeperConnection connection)
             .Select(c => (c.Name, Facts: TryRead<JsonElement>(c.Data)))];
     }
 
+    /// <summary>Every constructor in leader election, in election order: the first leads.</summary>
+    public async Task<ImmutableArray<ConstructorView>> ReadConstructorsAsync(CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken);
+        var participants = (await ZooKeeperReads.ChildrenWithDataAsync(client, CloudPaths.ConstructorLeader, cancellationToken))
+            .OrderBy(p => SequenceOf(p.Name))
+            .Select(p => System.Text.Encoding.UTF8.GetString(p.Data))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return [.. participants.Select((id, i) => new ConstructorView(id, Leader: i == 0, Connected: true))];
+    }
+
+    // Sequential nodes end with ZooKeeper's ten-digit counter, whatever prefix the recipe gives them.
+    private static long SequenceOf(string name) =>
+        name.Length >= 10 && long.TryParse(name.AsSpan(name.Length - 10), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : long.MaxValue;
+
     private static T? TryRead<T>(byte[] data)
     {
         try
