@@ -5,6 +5,14 @@ namespace Cloud.EndToEnd.Tests.Platform;
 /// <summary>Plan bodies as DESIGN.md writes them.</summary>
 public static class Plans
 {
+    /// <summary>A one-node cluster in one zone: a cluster that needs no shard copies between nodes.</summary>
+    public static JsonObject SingleNode(string version = "8.15.0", int memoryPerNode = 512)
+    {
+        var plan = ThreeZones(version, memoryPerNode);
+        plan["cluster_topology"]![0]!["zone_count"] = 1;
+        return plan;
+    }
+
     public static JsonObject ThreeZones(string version = "8.15.0", int memoryPerNode = 512, string? strategy = null)
     {
         var plan = new JsonObject
