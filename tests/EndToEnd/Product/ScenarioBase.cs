@@ -24,7 +24,7 @@ public abstract class ScenarioBase(PlatformFixture fixture, ITestOutputHelper ou
     protected async Task<string> SharedClusterAsync()
     {
         var list = (await Api.ListClustersAsync()).Body;
-        var existing = (list["clusters"] ?? list).AsArray().FirstOrDefault(c => c?["cluster_name"]?.GetValue<string>() == "e2e-shared");
+        var existing = list["elasticsearch_clusters"]!.AsArray().FirstOrDefault(c => c?["cluster_name"]?.GetValue<string>() == "e2e-shared");
         if (existing is not null)
         {
             return existing["cluster_id"]!.GetValue<string>();
