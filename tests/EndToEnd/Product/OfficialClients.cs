@@ -7,10 +7,10 @@ internal static class OfficialClients
 {
     private static readonly SemaphoreSlim NpmGate = new(1, 1);
 
-    public static string ScriptsFolder => Path.Combine(AppContext.BaseDirectory, "Clients");
+    public static string ScriptsFolder => Path.Combine(AppContext.BaseDirectory, "Product", "Clients");
 
     public static async Task<(int ExitCode, string Output)> RunPythonAsync(IReadOnlyDictionary<string, string> environment) =>
-        await RunAsync("python3", [Path.Combine(ScriptsFolder, "smoke.py")], environment);
+        await RunAsync("/usr/bin/python3", [Path.Combine(ScriptsFolder, "smoke.py")], environment);
 
     public static async Task<(int ExitCode, string Output)> RunNodeAsync(IReadOnlyDictionary<string, string> environment)
     {

@@ -52,13 +52,13 @@ public abstract class ScenarioBase(PlatformFixture fixture, ITestOutputHelper ou
         return handlers;
     }
 
-    /// <summary>Container id to its start time, for every container of the platform's hosts.</summary>
-    protected async Task<Dictionary<string, string>> ContainerStartsAsync()
+    /// <summary>Container id to its start time and restart count, for every container of one cluster.</summary>
+    protected async Task<Dictionary<string, string>> ContainerStartsAsync(string clusterId)
     {
         var starts = new Dictionary<string, string>();
         foreach (var host in Platform.Hosts)
         {
-            var ids = await DockerEngine.CliAsync("ps", "-q", "--filter", "label=" + host.ContainerLabel);
+            var ids = await DockerEngine.CliAsync("ps", "-q", "--filter", "label=" + host.ContainerLabel, "--filter", "name=es-" + clusterId.ToLowerInvariant() + "-");
             foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 starts[id] = await DockerEngine.CliAsync("inspect", "-f", "{{.State.StartedAt}} {{.RestartCount}}", id);
