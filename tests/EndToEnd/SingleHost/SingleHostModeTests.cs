@@ -34,7 +34,10 @@ public sealed partial class SingleHostModeTests
             var url = CurlLine().Match(first.Output);
             url.Success.Should().BeTrue(first.Output);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var body = await http.GetStringAsync(new Uri(url.Groups["url"].Value));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url.Groups["url"].Value));
+            request.Headers.Add("X-Found-Cluster", url.Groups["cluster"].Value);
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
             body.Should().Contain("\"cluster_name\":\"demo\"").And.Contain("You Know, for Search");
             var containersBefore = await ContainerIdsAsync();
             containersBefore.Should().HaveCount(3, "one demo instance per zone");
@@ -107,6 +110,6 @@ public sealed partial class SingleHostModeTests
         return (process.ExitCode, await output + await error);
     }
 
-    [GeneratedRegex(@"curl (?<url>http://[0-9.]+:[0-9]+/)")]
+    [GeneratedRegex(@"curl -H 'X-Found-Cluster: (?<cluster>[^']+)' (?<url>http://[0-9.]+:[0-9]+/)")]
     private static partial Regex CurlLine();
 }
