@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
 using Cloud.Testing;
 
 namespace Cloud.EndToEnd.Tests.Platform;
@@ -26,7 +24,7 @@ public sealed class LocalPlatform : IAsyncDisposable
         _root = root;
         ApiKey = apiKey;
         Prefix = "e2e" + Guid.NewGuid().ToString("N")[..6];
-        HostAddress = DockerBridgeAddress();
+        HostAddress = DockerBridge.GatewayAddress;
     }
 
     public ZooKeeperServer ZooKeeper { get; }
@@ -137,13 +135,6 @@ public sealed class LocalPlatform : IAsyncDisposable
         ["ZooKeeper:ConnectString"] = ZooKeeper.ConnectString,
         ["ZooKeeper:SessionTimeoutSeconds"] = "6",
     };
-
-    private static string DockerBridgeAddress()
-    {
-        var bridge = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == "docker0");
-        var address = bridge?.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
-        return address?.Address.ToString() ?? "172.17.0.1";
-    }
 
     public async ValueTask DisposeAsync()
     {
