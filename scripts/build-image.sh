@@ -41,7 +41,10 @@ entry=$(find "$context/rootfs/app" -maxdepth 1 -type f -perm -u+x | head -n 1)
 [ -n "$entry" ] || { echo "build-image: no executable in publish output" >&2; exit 1; }
 
 # The .NET host and runtime link dynamically against glibc, libstdc++ and libgcc; bring them along.
-for lib in $(ldd "$entry" | grep -oE '/[^ ]+\.so[^ ]*' | sort -u) /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2; do
+# OpenSSL is loaded on first use of System.Security.Cryptography (RandomNumberGenerator included):
+# without it the process aborts ("No usable version of libssl was found"), so it comes too.
+ssl_libs=$(ls /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3 2>/dev/null || true)
+for lib in $(ldd "$entry" | grep -oE '/[^ ]+\.so[^ ]*' | sort -u) /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2 $ssl_libs; do
   [ -e "$lib" ] || continue
   mkdir -p "$context/rootfs$(dirname "$lib")"
   cp -L "$lib" "$context/rootfs$lib"

@@ -21,7 +21,7 @@ public sealed class OfficialClientTests
 
         var (exitCode, output) = await RunAsync("/usr/bin/python3", [Path.Combine(Scripts, "python_smoke.py"), node.Url], null, TimeSpan.FromMinutes(5));
 
-        exitCode.Should().Be(0, output);
+        exitCode.Should().Be(0, output + "\nnode log:\n" + await node.LogsAsync());
         output.Should().Contain("OK");
     }
 
@@ -39,7 +39,7 @@ public sealed class OfficialClientTests
 
             var (exitCode, output) = await RunAsync("node", [Path.Combine(folder, "js_smoke.mjs"), node.Url], folder, TimeSpan.FromMinutes(5));
 
-            exitCode.Should().Be(0, output);
+            exitCode.Should().Be(0, output + "\nnode log:\n" + await node.LogsAsync());
             output.Should().Contain("OK");
         }
         finally

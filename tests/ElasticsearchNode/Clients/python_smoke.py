@@ -3,8 +3,10 @@ import sys
 
 from elasticsearch import Elasticsearch, helpers
 
-# Generous timeouts: the test machine is shared and heavily loaded.
-es = Elasticsearch(sys.argv[1], request_timeout=180)
+# Generous timeouts: the test machine is shared and heavily loaded, and a cold node JIT-compiles its first
+# bulk. The 7.17 client names its per-connection timeout `timeout` (`request_timeout` is only a per-call
+# parameter there and is silently ignored in the constructor, leaving the 10 s default).
+es = Elasticsearch(sys.argv[1], timeout=180)
 info = es.info()
 assert info["tagline"] == "You Know, for Search", info
 assert es.ping()

@@ -54,6 +54,9 @@ public sealed class NodeContainer : IAsyncDisposable
         await WaitUntilAnsweringAsync();
     }
 
+    /// <summary>The node's last log lines, for failure messages: a client's broken connection says nothing of why.</summary>
+    public Task<string> LogsAsync() => DockerEngine.CliAsync("logs", "--tail", "40", Name);
+
     public async Task<JsonNode> GetJsonAsync(string path) =>
         (await Http.GetFromJsonAsync<JsonNode>(new Uri(path, UriKind.Relative)))!;
 

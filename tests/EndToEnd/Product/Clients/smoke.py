@@ -12,7 +12,7 @@ url = os.environ["ES_URL"]
 headers = {os.environ["ES_HEADER_NAME"]: os.environ["ES_HEADER_VALUE"]}
 index = os.environ["ES_INDEX"]
 
-es = Elasticsearch([url], headers=headers, request_timeout=30)
+es = Elasticsearch([url], headers=headers, timeout=180)
 
 assert es.ping(), "ping failed"
 print("ping ok")
