@@ -2,9 +2,9 @@ using Cloud.ElasticsearchNode;
 using Cloud.ElasticsearchNode.Hosting;
 
 var settings = NodeSettings.FromEnvironment();
-if (await HeapOptions.RelaunchWithHeapLimitAsync(settings.HeapBytes, args) is { } exitCode)
+if (HeapOptions.Apply(settings.HeapBytes) is { } refused)
 {
-    return exitCode;
+    await Console.Error.WriteLineAsync($"ES_JAVA_OPTS heap not applied, running unbounded: {refused}");
 }
 
 await using var app = NodeHost.Build(settings, args);

@@ -69,4 +69,35 @@ public sealed class ContainerDurabilityTests
 
         heapMax.Should().Be(300L * 1024 * 1024);
     }
+
+    [Fact]
+    public async Task OneGigabyteContainer_BulkIndexingWithHalfAsHeap_StaysInsideItsLimit()
+    {
+        await using var node = await NodeContainer.StartWithMemoryLimitAsync("1g", "ES_JAVA_OPTS=-Xms512m -Xmx512m");
+        (await node.Http.PutAsJsonAsync(new Uri("/memory", UriKind.Relative), new { settings = new { number_of_shards = 2, number_of_replicas = 0 } }))
+            .EnsureSuccessStatusCode();
+
+        // 40 bulks of 2,000 documents of ~1 KB: 80 MB of source, several times what fits in buffers at once.
+        var filler = new string('x', 900);
+        const int Bulks = 40, PerBulk = 2000;
+        for (var b = 0; b < Bulks; b++)
+        {
+            var lines = new System.Text.StringBuilder();
+            for (var i = 0; i < PerBulk; i++)
+            {
+                lines.Append("{\"index\":{\"_id\":\"").Append(b * PerBulk + i).Append("\"}}\n");
+                lines.Append("{\"n\":").Append(b * PerBulk + i).Append(",\"text\":\"").Append(filler).Append(' ').Append(b).Append("\"}\n");
+            }
+
+            using var response = await node.Http.PostAsync(new Uri("/memory/_bulk", UriKind.Relative), new StringContent(lines.ToString(), System.Text.Encoding.UTF8, "application/x-ndjson"));
+            response.EnsureSuccessStatusCode();
+            JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!.GetValue<bool>().Should().BeFalse();
+        }
+
+        (await node.Http.PostAsync(new Uri("/memory/_refresh", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        var count = await node.GetJsonAsync("/memory/_count");
+        count["count"]!.GetValue<long>().Should().Be(Bulks * PerBulk);
+        var state = await Cloud.Testing.DockerEngine.CliAsync("inspect", "-f", "{{.State.OOMKilled}} {{.RestartCount}} {{.State.Running}}", node.Name);
+        state.Should().Be("false 0 true", "the node must index inside its 1 GB container without being OOM-killed");
+    }
 }

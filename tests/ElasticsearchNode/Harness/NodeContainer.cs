@@ -23,12 +23,20 @@ public sealed class NodeContainer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<NodeContainer> StartAsync(params string[] environment)
+    public static Task<NodeContainer> StartAsync(params string[] environment) => StartWithMemoryLimitAsync(null, environment);
+
+    /// <summary>A node container whose memory Docker caps at <paramref name="memoryLimit"/> (e.g. <c>1g</c>), as the allocator does.</summary>
+    public static async Task<NodeContainer> StartWithMemoryLimitAsync(string? memoryLimit, params string[] environment)
     {
         var image = await LocalImages.ElasticsearchAsync("8.15.0");
         var container = new NodeContainer("es1-test-" + Guid.NewGuid().ToString("N")[..8], FreePorts.Next());
         var arguments = new List<string> { "run", "-d", "--name", container.Name, "--label", "cloud.test=es1", "-p", $"127.0.0.1:{container.Port}:9200",
             "-e", "node.name=" + container.Name, "-e", "cluster.name=es1-test" };
+        if (memoryLimit is not null)
+        {
+            arguments.AddRange(["--memory", memoryLimit, "--memory-swap", memoryLimit]);
+        }
+
         foreach (var variable in environment)
         {
             arguments.AddRange(["-e", variable]);
