@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Cloud.Proxy.Forwarding;
 
 /// <summary>
-/// The proxy's own refusals (404, 403, 503) in Elasticsearch's error shape, so clients and
+/// The proxy's own refusals (400, 404, 403, 503) in Elasticsearch's error shape, so clients and
 /// Elasticsearch client libraries print the reason:
 /// <c>{"error":{"root_cause":[{"type":..,"reason":..}],"type":..,"reason":..},"status":..}</c>.
 /// </summary>
@@ -14,6 +14,7 @@ internal static class ElasticsearchErrors
     public const string Unavailable = "cluster_unavailable_exception";
     public const string Forbidden = "security_exception";
     public const string NoCluster = "cluster_id_missing_exception";
+    public const string IllegalArgument = "illegal_argument_exception";
     public const string BadGateway = "proxy_upstream_exception";
 
     public static async Task WriteAsync(HttpContext context, int status, string type, string reason)

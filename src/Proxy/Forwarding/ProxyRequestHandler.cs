@@ -51,7 +51,13 @@ internal sealed class ProxyRequestHandler
     public Task HandleAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
-        var clusterId = _resolver.Resolve(headers[ClusterIdResolver.ClusterHeader].ToString(), context.Request.Host.Value);
+        var clusterId = _resolver.Resolve(headers[ClusterIdResolver.ClusterHeader].ToString(), context.Request.Host.Value, out var conflicting);
+        if (conflicting)
+        {
+            return ElasticsearchErrors.WriteAsync(context, StatusCodes.Status400BadRequest, ElasticsearchErrors.IllegalArgument,
+                $"header [{ClusterIdResolver.ClusterHeader}] names more than one cluster [{headers[ClusterIdResolver.ClusterHeader]}]");
+        }
+
         if (clusterId.IsEmpty)
         {
             return ElasticsearchErrors.WriteAsync(context, StatusCodes.Status404NotFound, ElasticsearchErrors.NoCluster,

@@ -16,16 +16,50 @@ internal sealed class ClusterIdResolver
         _suffix = "." + domain.Trim().Trim('.');
     }
 
-    /// <returns>The cluster id, or an empty span when the request names none.</returns>
-    public ReadOnlySpan<char> Resolve(ReadOnlySpan<char> clusterHeader, ReadOnlySpan<char> host)
+    /// <param name="clusterHeader">
+    /// The header's values joined by commas. A client may send the header more than once: npm's
+    /// @elastic/elasticsearch 9 sends a header given to its constructor both as written and lower-cased
+    /// (<c>X-Found-Cluster: c1</c> and <c>x-found-cluster: c1</c>), which arrives as <c>c1,c1</c>.
+    /// </param>
+    /// <param name="conflicting">Set when the header repeats with different cluster ids: the request names no one cluster.</param>
+    /// <returns>The cluster id, or an empty span when the request names none (or conflicting ones).</returns>
+    public ReadOnlySpan<char> Resolve(ReadOnlySpan<char> clusterHeader, ReadOnlySpan<char> host, out bool conflicting)
     {
+        conflicting = false;
         var header = clusterHeader.Trim();
-        if (!header.IsEmpty)
+        if (header.IsEmpty)
+        {
+            return FromHost(host);
+        }
+
+        var comma = header.IndexOf(',');
+        if (comma < 0)
         {
             return header;
         }
 
-        return FromHost(host);
+        // Repeated values must all name the same cluster; an empty one (", c1") is ignored.
+        ReadOnlySpan<char> id = [];
+        foreach (var range in header.Split(','))
+        {
+            var value = header[range].Trim();
+            if (value.IsEmpty)
+            {
+                continue;
+            }
+
+            if (id.IsEmpty)
+            {
+                id = value;
+            }
+            else if (!id.SequenceEqual(value))
+            {
+                conflicting = true;
+                return [];
+            }
+        }
+
+        return id.IsEmpty ? FromHost(host) : id;
     }
 
     public ReadOnlySpan<char> FromHost(ReadOnlySpan<char> host)

@@ -9,14 +9,17 @@ namespace Cloud.Proxy.Tests.Integration;
 /// <summary>Writes the nodes the allocators and the constructor would write, as they would.</summary>
 internal sealed class ClusterWriter(ZooKeeperClient client)
 {
-    public static InstanceStatus Instance(string clusterId, string name, BackendStub backend, string allocatorId = "alloc-1", string zone = "zone-1", bool reachable = true) => new()
+    public static InstanceStatus Instance(string clusterId, string name, BackendStub backend, string allocatorId = "alloc-1", string zone = "zone-1", bool reachable = true) =>
+        Instance(clusterId, name, backend.Port, allocatorId, zone, reachable);
+
+    public static InstanceStatus Instance(string clusterId, string name, int httpPort, string allocatorId = "alloc-1", string zone = "zone-1", bool reachable = true) => new()
     {
         ClusterId = clusterId,
         InstanceName = name,
         AllocatorId = allocatorId,
         Zone = zone,
         Host = "127.0.0.1",
-        HttpPort = backend.Port,
+        HttpPort = httpPort,
         ContainerState = "running",
         Probe = new NodeProbe { Reachable = reachable, ProbedAt = DateTimeOffset.UtcNow },
         UpdatedAt = DateTimeOffset.UtcNow,

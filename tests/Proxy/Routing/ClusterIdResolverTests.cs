@@ -18,9 +18,27 @@ public sealed class ClusterIdResolverTests
     [InlineData("", "[::1]:9200", "")]
     [InlineData("xyz", "abc.localhost", "xyz")]
     [InlineData(" xyz ", "127.0.0.1:9200", "xyz")]
+    [InlineData("xyz,xyz", "abc.localhost", "xyz")]
+    [InlineData("xyz, xyz ,xyz", "127.0.0.1", "xyz")]
+    [InlineData(", xyz", "127.0.0.1", "xyz")]
+    [InlineData(" , ", "abc.localhost", "abc")]
     public void Resolve_HostOrHeader_ClusterId(string header, string host, string expected)
     {
-        new ClusterIdResolver("localhost").Resolve(header, host).ToString().Should().Be(expected);
+        var id = new ClusterIdResolver("localhost").Resolve(header, host, out var conflicting);
+
+        id.ToString().Should().Be(expected);
+        conflicting.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("xyz,abc")]
+    [InlineData("xyz, XYZ")]
+    public void Resolve_HeaderRepeatedWithDifferentIds_Conflicting(string header)
+    {
+        var id = new ClusterIdResolver("localhost").Resolve(header, "abc.localhost", out var conflicting);
+
+        id.IsEmpty.Should().BeTrue();
+        conflicting.Should().BeTrue();
     }
 
     [Fact]
