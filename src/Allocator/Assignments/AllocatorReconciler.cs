@@ -201,7 +201,7 @@ internal sealed partial class AllocatorReconciler(
                 }
 
                 var others = SeedHosts.From(members, assignment.InstanceName);
-                var paths = InstancePaths.For(options.DataRoot, options.AllocatorId, entry.InstanceId);
+                var paths = InstancePaths.For(options.DataRoot, options.AllocatorId, entry.InstanceId, assignment.ClusterId);
                 error = PrepareFiles(entry.InstanceId, paths, others);
                 if (error is null && decision.Verdict == CapacityVerdict.Accepted)
                 {

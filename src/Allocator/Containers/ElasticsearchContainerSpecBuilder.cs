@@ -35,7 +35,7 @@ internal static class ElasticsearchContainerSpecBuilder
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
         var assignment = input.Assignment;
-        var paths = InstancePaths.For(options.DataRoot, options.AllocatorId, input.InstanceId);
+        var paths = InstancePaths.For(options.DataRoot, options.AllocatorId, input.InstanceId, assignment.ClusterId);
         var heapMb = HeapSize.ForMemoryMb(assignment.MemoryMb);
 
         var env = ImmutableArray.CreateBuilder<string>();
@@ -50,6 +50,7 @@ internal static class ElasticsearchContainerSpecBuilder
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.HttpPublishPort, input.Ports.Http));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.TransportPublishPort, input.Ports.Transport));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.PathData, InstancePaths.ContainerDataPath));
+        env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.PathRepo, InstancePaths.ContainerSnapshotsPath));
         env.Add(ElasticsearchSettings.Entry(ElasticsearchSettings.SeedProviders, "file"));
         if (!input.SeedHosts.IsDefaultOrEmpty)
         {
@@ -97,6 +98,7 @@ internal static class ElasticsearchContainerSpecBuilder
                 [
                     $"{paths.DataDirectory}:{InstancePaths.ContainerDataPath}",
                     $"{paths.UnicastHostsFile}:{InstancePaths.ContainerUnicastHostsPath}:ro",
+                    $"{paths.SnapshotRepository}:{InstancePaths.ContainerSnapshotsPath}",
                 ],
                 Memory = memoryBytes,
                 MemorySwap = memoryBytes,

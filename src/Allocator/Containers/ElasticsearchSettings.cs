@@ -22,6 +22,7 @@ internal static class ElasticsearchSettings
     public const string HttpPublishPort = "http.publish_port";
     public const string TransportPublishPort = "transport.publish_port";
     public const string PathData = "path.data";
+    public const string PathRepo = "path.repo";
     public const string SeedProviders = "discovery.seed_providers";
     public const string SeedHosts = "discovery.seed_hosts";
     public const string InitialMasterNodes = "cluster.initial_master_nodes";
@@ -31,7 +32,7 @@ internal static class ElasticsearchSettings
     public static FrozenSet<string> Reserved { get; } = new[]
     {
         ClusterName, NodeName, NodeRoles, NodeZone, NetworkHost, PublishHost, HttpPort, TransportPort,
-        HttpPublishPort, TransportPublishPort, PathData, SeedProviders, SeedHosts, InitialMasterNodes, JavaOptions,
+        HttpPublishPort, TransportPublishPort, PathData, PathRepo, SeedProviders, SeedHosts, InitialMasterNodes, JavaOptions,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static string Entry(string key, string value) => key + "=" + value;

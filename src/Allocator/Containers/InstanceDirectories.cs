@@ -5,7 +5,8 @@ namespace Cloud.Allocator.Containers;
 
 /// <summary>
 /// Prepares an instance's files on the host before its definition is written: the data directory
-/// (never removed by the allocator, so it outlives container recreations) and <c>unicast_hosts.txt</c>,
+/// (never removed by the allocator, so it outlives container recreations), the cluster's snapshot
+/// repository directory, and <c>unicast_hosts.txt</c>,
 /// rewritten in place (same inode) so the running container's bind mount sees every change.
 /// </summary>
 internal static class InstanceDirectories
@@ -24,6 +25,12 @@ internal static class InstanceDirectories
         {
             CreateOwned(paths.InstanceDirectory, options);
             CreateOwned(paths.DataDirectory, options);
+        }
+
+        if (!Directory.Exists(paths.SnapshotRepository))
+        {
+            CreateOwned(Path.GetDirectoryName(paths.SnapshotRepository)!, options);
+            CreateOwned(paths.SnapshotRepository, options);
         }
 
         var content = Encoding.UTF8.GetBytes(unicastHosts);

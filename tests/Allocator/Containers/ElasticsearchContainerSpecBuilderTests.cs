@@ -28,6 +28,7 @@ public sealed class ElasticsearchContainerSpecBuilderTests
             "http.publish_port=20000",
             "transport.publish_port=20001",
             "path.data=/usr/share/elasticsearch/data",
+            "path.repo=/usr/share/elasticsearch/snapshots",
             "discovery.seed_providers=file",
             "discovery.seed_hosts=10.0.0.6:20001,10.0.0.7:20003",
             "cluster.initial_master_nodes=instance-0000000000,instance-0000000001,instance-0000000002",
@@ -51,7 +52,8 @@ public sealed class ElasticsearchContainerSpecBuilderTests
             },
             "Binds": [
               "/var/lib/cloud/alloc-1/c0ffee-instance-0000000001/data:/usr/share/elasticsearch/data",
-              "/var/lib/cloud/alloc-1/c0ffee-instance-0000000001/unicast_hosts.txt:/usr/share/elasticsearch/config/unicast_hosts.txt:ro"
+              "/var/lib/cloud/alloc-1/c0ffee-instance-0000000001/unicast_hosts.txt:/usr/share/elasticsearch/config/unicast_hosts.txt:ro",
+              "/var/lib/cloud/snapshots/c0ffee:/usr/share/elasticsearch/snapshots"
             ],
             "Memory": 2147483648,
             "MemorySwap": 2147483648,

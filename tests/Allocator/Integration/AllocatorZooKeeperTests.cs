@@ -63,6 +63,10 @@ public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelp
         spec.HostConfig.Binds!.Value.Should().Contain($"{instanceDir}/data:/usr/share/elasticsearch/data");
         Directory.Exists(Path.Combine(instanceDir, "data")).Should().BeTrue();
         File.Exists(Path.Combine(instanceDir, "unicast_hosts.txt")).Should().BeTrue();
+        var repository = Path.Combine(bed.DataRoot, "snapshots", bed.ClusterId);
+        spec.HostConfig.Binds!.Value.Should().Contain($"{repository}:/usr/share/elasticsearch/snapshots");
+        spec.Env!.Value.Should().Contain("path.repo=/usr/share/elasticsearch/snapshots");
+        Directory.Exists(repository).Should().BeTrue("the runner never creates a missing bind source, so the allocator must");
 
         var (status, _) = await AllocatorTestBed.EventuallyAsync(() => bed.StatusAsync("instance-0"), "status");
         status.ContainerState.Should().Be("pending");
