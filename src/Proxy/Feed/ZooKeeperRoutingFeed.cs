@@ -6,7 +6,6 @@ using Cloud.Shared.Hosting;
 using Cloud.Shared.Routing;
 using Cloud.Shared.Serialization;
 using Cloud.ZooKeeper;
-using Cloud.ZooKeeper.Recipes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,10 +13,11 @@ using Microsoft.Extensions.Options;
 namespace Cloud.Proxy.Feed;
 
 /// <summary>
-/// Feeds <see cref="RoutingState"/> from ZooKeeper: live allocators, the routing nodes, every
-/// cluster's instance status nodes and overrides. Nodes that don't parse are reported and ignored, so
-/// the last good value stays in force. While ZooKeeper is unreachable nothing changes: the proxy keeps
-/// routing with what it last read.
+/// Feeds <see cref="RoutingState"/> from ZooKeeper with four persistent recursive watches (one
+/// <see cref="SubtreeFollower"/> each): live allocators, the routing nodes, every cluster's instance status nodes
+/// and overrides. Each event is applied on its own, so one change recomputes only the clusters it touches. Nodes
+/// that don't parse are reported and ignored, so the last good value stays in force. While ZooKeeper is
+/// unreachable nothing changes: the proxy keeps routing with what it last read, and re-reads everything once back.
 /// </summary>
 internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
 {
@@ -28,6 +28,7 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
     private readonly TimeSpan _expiryCheck;
     private readonly TimeSpan _allocatorGrace;
     private readonly Lock _allocatorLock = new();
+    private readonly HashSet<string> _listedAllocators = new(StringComparer.Ordinal);
     private HashSet<string> _liveAllocators = new(StringComparer.Ordinal);
     private DateTimeOffset _reconnectedAt = DateTimeOffset.MinValue;
     private ITimer? _graceTimer;
@@ -47,21 +48,22 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
         try
         {
             var client = await _connection.GetClientAsync(stoppingToken);
-            await using var allocators = new ChildrenCache(client, CloudPaths.Allocators, _logger, createIfMissing: false);
-            await using var routing = new ChildrenCache(client, CloudPaths.Routing, _logger, createIfMissing: false);
-            await using var instances = new ClusterTree(client, CloudPaths.Instances, _logger);
-            await using var overrides = new ClusterTree(client, CloudPaths.RoutingOverrides, _logger);
+            await using var allocators = new SubtreeFollower(client, CloudPaths.Allocators, depth: 1, _logger);
+            await using var routing = new SubtreeFollower(client, CloudPaths.Routing, depth: 1, _logger);
+            await using var instances = new SubtreeFollower(client, CloudPaths.Instances, depth: 2, _logger);
+            await using var overrides = new SubtreeFollower(client, CloudPaths.RoutingOverrides, depth: 2, _logger);
 
             client.ConnectionStateChanged += OnConnectionStateChanged;
-            allocators.Changed += change => OnAllocatorsChanged(change.Snapshot.Children.Keys, allocators);
+            allocators.Changed += OnAllocatorsChanged;
             routing.Changed += OnRoutingChanged;
-            instances.ChildChanged += OnInstanceChanged;
-            overrides.ChildChanged += OnOverrideChanged;
+            instances.Changed += OnInstancesChanged;
+            overrides.Changed += OnOverridesChanged;
 
+            // Allocators first: the instances read next find their allocators' liveness already known.
             await allocators.StartAsync(stoppingToken);
             await Task.WhenAll(routing.StartAsync(stoppingToken), instances.StartAsync(stoppingToken), overrides.StartAsync(stoppingToken));
             _state.MarkLoaded();
-            LogLoaded(instances.ClusterCount, routing.Current.Children.Count, overrides.ClusterCount);
+            LogLoaded(instances.Count, routing.Count, overrides.Count, allocators.Count);
 
             using var timer = new PeriodicTimer(_expiryCheck, _time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -74,7 +76,10 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
         }
         finally
         {
-            _graceTimer?.Dispose();
+            lock (_allocatorLock)
+            {
+                _graceTimer?.Dispose();
+            }
         }
     }
 
@@ -89,77 +94,106 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
         }
     }
 
+    private void OnAllocatorsChanged(IReadOnlyList<FollowedChange> changes)
+    {
+        lock (_allocatorLock)
+        {
+            foreach (var change in changes)
+            {
+                if (change.Data is null)
+                {
+                    _listedAllocators.Remove(change.Name);
+                }
+                else
+                {
+                    _listedAllocators.Add(change.Name);
+                }
+            }
+
+            ApplyAllocators();
+        }
+    }
+
+    private void OnGraceEnded()
+    {
+        lock (_allocatorLock)
+        {
+            ApplyAllocators();
+        }
+    }
+
     /// <summary>
     /// Allocator liveness. Right after our own reconnect, allocators whose sessions expired during the
     /// same outage have not re-registered yet: their nodes are missing though their instances serve.
     /// Within the grace window a vanished allocator stays live (passive health still catches a dead
     /// instance at its first failed connection) and the listing is applied again when the window ends.
     /// </summary>
-    private void OnAllocatorsChanged(IEnumerable<string> listed, ChildrenCache allocators)
+    private void ApplyAllocators()
     {
-        lock (_allocatorLock)
+        var live = new HashSet<string>(_listedAllocators, StringComparer.Ordinal);
+        var graceEnds = _reconnectedAt + _allocatorGrace;
+        var now = _time.GetUtcNow();
+        if (now < graceEnds && !_liveAllocators.IsSubsetOf(live))
         {
-            var live = listed.ToHashSet(StringComparer.Ordinal);
-            var graceEnds = _reconnectedAt + _allocatorGrace;
-            var now = _time.GetUtcNow();
-            if (now < graceEnds && !_liveAllocators.IsSubsetOf(live))
-            {
-                var vanished = _liveAllocators.Count(a => !live.Contains(a));
-                var remaining = (graceEnds - now).TotalSeconds;
-                LogAllocatorsDeferred(vanished, remaining);
-                live.UnionWith(_liveAllocators);
-                _graceTimer?.Dispose();
-                _graceTimer = _time.CreateTimer(_ => OnAllocatorsChanged(allocators.Current.Children.Keys, allocators), null, graceEnds - now + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
-            }
+            var vanished = _liveAllocators.Count(a => !live.Contains(a));
+            LogAllocatorsDeferred(vanished, (graceEnds - now).TotalSeconds);
+            live.UnionWith(_liveAllocators);
+            _graceTimer?.Dispose();
+            _graceTimer = _time.CreateTimer(_ => OnGraceEnded(), null, graceEnds - now + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        }
 
-            _liveAllocators = live;
-            _state.SetLiveAllocators(live);
+        _liveAllocators = live;
+        _state.SetLiveAllocators(live);
+    }
+
+    private void OnRoutingChanged(IReadOnlyList<FollowedChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (change.Data is null)
+            {
+                _state.SetTable(change.Name, null);
+            }
+            else if (TryParse<RoutingTable>(change.Data, change.Path, out var table))
+            {
+                _state.SetTable(change.Name, table);
+            }
         }
     }
 
-    private void OnRoutingChanged(ChildrenChange change)
+    private void OnInstancesChanged(IReadOnlyList<FollowedChange> changes)
     {
-        foreach (var clusterId in change.Added.Concat(change.Updated))
+        foreach (var change in changes)
         {
-            if (change.Snapshot.Children.TryGetValue(clusterId, out var child) && TryParse<RoutingTable>(child.Data, CloudPaths.RoutingOf(clusterId), out var table))
+            if (change.Data is null)
             {
-                _state.SetTable(clusterId, table);
+                _state.SetInstance(change.Parent, change.Name, null);
             }
-        }
-
-        foreach (var clusterId in change.Removed)
-        {
-            _state.SetTable(clusterId, null);
+            else if (TryParse<InstanceStatus>(change.Data, change.Path, out var status))
+            {
+                _state.SetInstance(change.Parent, change.Name, status);
+            }
         }
     }
 
-    private void OnInstanceChanged(string clusterId, string instanceName, byte[]? data)
+    private void OnOverridesChanged(IReadOnlyList<FollowedChange> changes)
     {
-        if (data is null)
+        foreach (var change in changes)
         {
-            _state.SetInstance(clusterId, instanceName, null);
-        }
-        else if (TryParse<InstanceStatus>(data, CloudPaths.Instance(clusterId, instanceName), out var status))
-        {
-            _state.SetInstance(clusterId, instanceName, status);
-        }
-    }
-
-    private void OnOverrideChanged(string clusterId, string overrideId, byte[]? data)
-    {
-        if (data is null)
-        {
-            _state.SetOverride(clusterId, overrideId, null);
-        }
-        else if (TryParse<RoutingOverride>(data, CloudPaths.Override(clusterId, overrideId), out var routingOverride))
-        {
-            if (!RoutingOverrideActions.All.Contains(routingOverride.Action))
+            if (change.Data is null)
             {
-                LogInvalidNode(CloudPaths.Override(clusterId, overrideId), $"unknown action '{routingOverride.Action}' (expected {string.Join(", ", RoutingOverrideActions.All)})");
-                return;
+                _state.SetOverride(change.Parent, change.Name, null);
             }
+            else if (TryParse<RoutingOverride>(change.Data, change.Path, out var routingOverride))
+            {
+                if (!RoutingOverrideActions.All.Contains(routingOverride.Action))
+                {
+                    LogInvalidNode(change.Path, $"unknown action '{routingOverride.Action}' (expected {string.Join(", ", RoutingOverrideActions.All)})");
+                    continue;
+                }
 
-            _state.SetOverride(clusterId, overrideId, routingOverride);
+                _state.SetOverride(change.Parent, change.Name, routingOverride);
+            }
         }
     }
 
@@ -182,8 +216,8 @@ internal sealed partial class ZooKeeperRoutingFeed : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Just reconnected: {Count} vanished allocators stay routable for {Seconds:F1} s while they re-register")]
     private partial void LogAllocatorsDeferred(int count, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Routes loaded: {Clusters} clusters with instances, {Tables} routing nodes, {Overridden} clusters with overrides")]
-    private partial void LogLoaded(int clusters, int tables, int overridden);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Routes loaded: {Instances} instance nodes, {Tables} routing nodes, {Overrides} overrides, {Allocators} live allocators")]
+    private partial void LogLoaded(int instances, int tables, int overrides, int allocators);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring {Path}: {Reason}; the last good value stays in force")]
     private partial void LogInvalidNode(string path, string reason);
