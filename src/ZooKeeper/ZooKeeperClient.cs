@@ -84,7 +84,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         PathValidator.Validate(path, sequential);
         var opCode = RequestBodies.CreateOpCode(mode);
         using var writer = RequestFrame.Start(opCode, capacity: data.Length + path.Length + 64);
-        RequestBodies.WriteCreate(writer, _connectString.ToServerCreatePath(path, sequential), data, acl ?? Acl.OpenUnsafe, mode);
+        RequestBodies.WriteCreate(writer, _connectString.ToServerCreatePath(path, sequential), data, acl ?? DefaultAclFor(path), mode);
         var chroot = _connectString;
         var created = await _session.SubmitAsync(
             new PendingRequest<string>(opCode, path, (ref JuteReader r) => chroot.ToClientPath(r.ReadString() ?? string.Empty)),
@@ -110,7 +110,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         using var writer = RequestFrame.Start(OpCode.CreateTtl, capacity: data.Length + path.Length + 64);
         writer.WriteString(_connectString.ToServerCreatePath(path, sequential));
         writer.WriteBuffer(data);
-        var entries = acl ?? Acl.OpenUnsafe;
+        var entries = acl ?? DefaultAclFor(path);
         writer.WriteInt(entries.Count);
         foreach (var entry in entries)
         {
@@ -299,6 +299,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
 
     /// <summary>Closes the session (its ephemeral nodes go at once) and the connection.</summary>
     public ValueTask DisposeAsync() => _session.DisposeAsync();
+
+    private IReadOnlyList<Acl> DefaultAclFor(string path) => Options.DefaultAcl?.Invoke(path) ?? Acl.OpenUnsafe;
 
     private async Task CreateIfMissingAsync(string path, byte[] data, CancellationToken cancellationToken)
     {

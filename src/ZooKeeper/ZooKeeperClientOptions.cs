@@ -22,4 +22,10 @@ public sealed class ZooKeeperClientOptions
     public int MaxPacketLength { get; init; } = 0xfffff;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The ACL of a node created without one, by path (Curator's ACLProvider): lets a caller keep its
+    /// own nodes writable only by its identity without passing an ACL at every call. Null: world:anyone.
+    /// </summary>
+    public Func<string, IReadOnlyList<Acl>>? DefaultAcl { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Cloud.Constructor.Api;
+using Cloud.Constructor.Enrollment;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ namespace Cloud.Constructor.Security;
 
 /// <summary>
 /// API key check for <c>/api</c>: 401 without a known key (missing, malformed or wrong), 403 when a
-/// read-only key asks for a change. Keys are compared in constant time.
+/// read-only key asks for a change. Keys are compared in constant time. Host enrollment is the one
+/// exception: a host authenticates with its enrollment token there, not with a key.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
 {
@@ -18,7 +20,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> 
     {
         var api = options.Value;
         if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || !api.IsSecured
-            || context.Request.Path.Equals(ApiPaths.OpenApiPath, StringComparison.Ordinal))
+            || context.Request.Path.Equals(ApiPaths.OpenApiPath, StringComparison.Ordinal)
+            || context.Request.Path.Equals(EnrollmentPaths.EnrollApi, StringComparison.Ordinal))
         {
             await next(context);
             return;

@@ -1,3 +1,5 @@
+using System.Text;
+using Cloud.Shared.Coordination;
 using Cloud.ZooKeeper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -82,12 +84,22 @@ public sealed partial class ZooKeeperConnection : IAsyncDisposable
             SessionTimeout = TimeSpan.FromSeconds(_options.SessionTimeoutSeconds),
             RequestTimeout = TimeSpan.FromSeconds(_options.RequestTimeoutSeconds),
             TimeProvider = _timeProvider,
+            DefaultAcl = _options.DigestUser is { } user
+                ? path => HostOwnedNodes.IsOwnedBy(path, user) ? HostOwnedNodes.CreatorAcl : Acl.OpenUnsafe
+                : null,
         };
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var client = await ZooKeeperClient.ConnectAsync(clientOptions, _loggerFactory.CreateLogger<ZooKeeperClient>(), cancellationToken);
+                if (!string.IsNullOrEmpty(_options.Digest))
+                {
+                    // Before anyone gets the client, so no node is created without the identity; the client
+                    // re-sends it after every reconnect.
+                    await AuthenticateAsync(client, _options.Digest, cancellationToken);
+                }
+
                 LogConnected(_options.ConnectString, client.SessionId);
                 return client;
             }
@@ -101,6 +113,19 @@ public sealed partial class ZooKeeperConnection : IAsyncDisposable
             }
 
             await ConnectBackoff.WaitAsync(attempt, _timeProvider, cancellationToken);
+        }
+    }
+
+    private static async Task AuthenticateAsync(ZooKeeperClient client, string digest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.AddAuthAsync("digest", Encoding.UTF8.GetBytes(digest), cancellationToken);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
         }
     }
 
