@@ -141,7 +141,7 @@ public sealed class ProductScenarioTests(PlatformFixture fixture, ITestOutputHel
 
     [Fact]
     [Scenario(Order = 8)]
-    public async Task OfficialPythonClient_ThroughTheProxy_ByHeaderAndByHostName()
+    public async Task OfficialClients_PythonAndJavaScript_ThroughTheProxy_ByHeaderAndByHostName()
     {
         var clusterId = await SharedClusterAsync();
         var url = $"http://127.0.0.1:{Platform.ProxyPort}";
@@ -151,6 +151,7 @@ public sealed class ProductScenarioTests(PlatformFixture fixture, ITestOutputHel
         foreach (var (client, environment, index) in new[]
         {
             ("python", byHeader, "py-header"), ("python", byHost, "py-host"),
+            ("javascript", byHeader, "js-header"), ("javascript", byHost, "js-host"),
         })
         {
             var withIndex = new Dictionary<string, string>(environment) { ["ES_INDEX"] = index };

@@ -16,7 +16,10 @@ namespace Cloud.Runner.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class RunnerIntegrationTests(ZooKeeperFixture zk)
 {
-    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(30);
+    // A deadline on observed state, not a pause: node containers start (and a crash-looping one restarts
+    // with Docker's growing delay) slowly when the 2 cores are shared, and the polite container's own
+    // grace period is 30 s, so the wait for its removal must be able to outlast that to measure it.
+    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Reconcile_NewDefinition_ContainerRunsAsDefinedAndIsPublished()

@@ -10,7 +10,8 @@ const index = process.env.ES_INDEX;
 const client = new Client({
   node: process.env.ES_URL,
   headers: { [process.env.ES_HEADER_NAME]: process.env.ES_HEADER_VALUE },
-  requestTimeout: 30000,
+  // Generous: the test machine is shared and loaded, and a cold node JIT-compiles its first bulk.
+  requestTimeout: 180000,
 });
 
 function check(condition, what) {
