@@ -4,11 +4,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(path.join(process.env.CLIENT_DIR, 'package.json'));
-const { Client } = require('@elastic/elasticsearch');
+const { Client, HttpConnection } = require('@elastic/elasticsearch');
 
 const index = process.env.ES_INDEX;
+// Routing by Host name: undici (the default connection) refuses a Host header of the caller's
+// ("duplicate host header"), Node's http module lets it replace the one derived from the URL.
+const byHost = process.env.ES_HEADER_NAME.toLowerCase() === 'host';
 const client = new Client({
   node: process.env.ES_URL,
+  ...(byHost ? { Connection: HttpConnection } : {}),
   headers: { [process.env.ES_HEADER_NAME]: process.env.ES_HEADER_VALUE },
   // Generous: the test machine is shared and loaded, and a cold node JIT-compiles its first bulk.
   requestTimeout: 180000,
