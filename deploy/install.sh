@@ -167,6 +167,12 @@ if [[ $UNINSTALL == 1 ]]; then
         say "stopped $role"
     done
     while IFS= read -r file; do rm -f -- "$file"; done < "$MANIFEST"
+    # Accounts this installation created (users before their group).
+    if [[ -f $P/var/lib/cloud/install/users ]]; then
+        sed -n 's/^user://p' "$P/var/lib/cloud/install/users" | while IFS= read -r user; do userdel "$user" 2>/dev/null || true; done
+        sed -n 's/^group://p' "$P/var/lib/cloud/install/users" | while IFS= read -r group; do groupdel "$group" 2>/dev/null || true; done
+        rm -f "$P/var/lib/cloud/install/users"
+    fi
     # Our directories only, deepest first and only when empty: anything an operator put there stays.
     while IFS= read -r file; do
         dir=$(dirname "$file")
@@ -331,6 +337,26 @@ done
 manifest_tmp=$(mktemp)
 { [[ -f $MANIFEST ]] && cat "$MANIFEST"; printf '%s\n' "${INSTALLED[@]}"; } | sort -u > "$manifest_tmp"
 if ! cmp -s "$manifest_tmp" "$MANIFEST" 2>/dev/null; then mkdir -p "$(dirname "$MANIFEST")"; mv "$manifest_tmp" "$MANIFEST"; else rm -f "$manifest_tmp"; fi
+
+# ---- the dedicated user a unit runs as (the proxy's), created once and recorded for --uninstall ------
+
+USERS_FILE=$P/var/lib/cloud/install/users
+for role in "${ROLE_LIST[@]}"; do
+    user=$(unit_value "$P/etc/systemd/system/cloud-$role.service" User)
+    group=$(unit_value "$P/etc/systemd/system/cloud-$role.service" Group)
+    # Under --root the agents run as the caller; only a real installation needs the account.
+    [[ $MODE == systemd && -n $user && $user != root ]] || continue
+    if [[ -n $group ]] && ! getent group "$group" >/dev/null; then
+        groupadd --system "$group"
+        echo "group:$group" >> "$USERS_FILE"
+        CHANGED+=("group $group")
+    fi
+    if ! id -u "$user" >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin ${group:+-g "$group"} "$user"
+        echo "user:$user" >> "$USERS_FILE"
+        CHANGED+=("user $user")
+    fi
+done
 
 # ---- start, then wait until registered --------------------------------------------------------------
 

@@ -43,7 +43,7 @@ public sealed class InstallScriptTests : IAsyncLifetime
 
         // The prebuilt binaries the script takes instead of publishing (the framework-dependent build, run by its apphost).
         Directory.CreateDirectory(_binaries);
-        foreach (var role in new[] { "Runner", "Allocator" })
+        foreach (var role in new[] { "Runner", "Allocator", "Proxy" })
         {
             Directory.CreateSymbolicLink(Path.Combine(_binaries, role.ToLowerInvariant()), Path.Combine(RepositoryRoot.Path, "src", role, "bin", "Debug", "net10.0"));
         }
@@ -108,6 +108,33 @@ public sealed class InstallScriptTests : IAsyncLifetime
         File.ReadAllText(Path.Combine(_root, "etc", "cloud", "operator-notes.txt")).Should().Be("keep me");
         File.Exists(Path.Combine(_root, "etc", "systemd", "system", "other.service")).Should().BeTrue();
         Directory.Exists(Path.Combine(_root, "var", "lib", "cloud", "data")).Should().BeTrue("instance data is never removed");
+    }
+
+    [Fact]
+    public async Task Install_ProxyHost_RegistersWithItsOwnAclAndUninstallStopsIt()
+    {
+        var token = await IssueTokenAsync("proxy");
+
+        var run = await RunScriptAsync(
+        [
+            "--root", _root, "--roles", "proxy", "--zone", "zone-1", "--zookeeper", _zooKeeper.ConnectString,
+            "--api", _constructor.BaseAddress.ToString(), "--token", token, "--host-id", _hostId, "--binaries", _binaries,
+            "--env", string.Create(CultureInfo.InvariantCulture, $"proxy:URLS=http://127.0.0.1:{FreePorts.Next()}"),
+        ]);
+
+        run.Code.Should().Be(0, run.Output);
+        _installed = true;
+        await using var zooKeeper = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = _zooKeeper.ConnectString });
+        var acl = await zooKeeper.GetAclAsync($"/cloud/proxies/{_hostId}");
+        acl.Should().ContainSingle(a => a.Scheme == "digest" && a.Id.StartsWith(_hostId + ":", StringComparison.Ordinal));
+        var pid = Pids().Should().ContainSingle().Subject.Value;
+
+        var uninstall = await RunScriptAsync(["--uninstall", "--root", _root]);
+
+        uninstall.Code.Should().Be(0, uninstall.Output);
+        _installed = false;
+        await Eventually.AssertAsync(() => Task.FromResult(!IsAlive(pid)), TimeSpan.FromSeconds(60), "the proxy to stop");
+        await Eventually.AssertAsync(async () => await zooKeeper.ExistsAsync($"/cloud/proxies/{_hostId}") is null, TimeSpan.FromSeconds(30), "the proxy's registration to go");
     }
 
     [Fact]
