@@ -29,7 +29,12 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public ClusterState State => Coordinator.Applied;
 
-    public static ClusterNode Start(ClusterNodeOptions options, ILoggerFactory loggers, TimeProvider time)
+    /// <summary>
+    /// Binds the transport and builds the coordinator. Without <paramref name="engineShards"/> (the cluster
+    /// layer's own tests) copies are recovered as raw files by <see cref="LocalShardsApplier"/>; a node with
+    /// the engine passes true and registers its own shard applier before <see cref="Join"/>.
+    /// </summary>
+    public static ClusterNode Start(ClusterNodeOptions options, ILoggerFactory loggers, TimeProvider time, bool engineShards = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -44,10 +49,17 @@ internal sealed class ClusterNode : IAsyncDisposable
         var local = new DiscoveryNode(nodeId, options.NodeName, TransportAddress.Format(options.PublishHost, publishPort), options.HttpPublishAddress,
             options.PublishHost, options.Roles, options.Attributes);
         coordinator = new Coordinator(local, options.Coordination, transport, persisted, time, loggers.CreateLogger("Cloud.ElasticsearchNode.Cluster.Coordination"));
-        var store = new ShardStore(options.DataPath);
-        var recovery = new PeerRecovery(store, transport);
-        recovery.RegisterSourceHandlers();
-        new LocalShardsApplier(coordinator, transport, recovery, store, time, loggers.CreateLogger("Cloud.ElasticsearchNode.Cluster.Shards")).Register();
+        if (!engineShards)
+        {
+            var store = new ShardStore(options.DataPath);
+            var recovery = new PeerRecovery(store, transport);
+            recovery.RegisterSourceHandlers();
+            new LocalShardsApplier(coordinator, transport, recovery, store, time, loggers.CreateLogger("Cloud.ElasticsearchNode.Cluster.Shards")).Register();
+        }
+        else
+        {
+            ShardStateHandlers.Register(coordinator, transport, time);
+        }
         var node = new ClusterNode(options, transport, coordinator);
         MasterOperations.Register(node);
         return node;
@@ -57,13 +69,13 @@ internal sealed class ClusterNode : IAsyncDisposable
     public void Join() => Coordinator.Start();
 
     /// <summary>Runs a cluster-level change on the elected master, wherever this request arrived; completes once committed.</summary>
-    public async Task RunOnMasterAsync(MasterOperation operation, CancellationToken cancellationToken)
+    public async Task<MasterOperationResult> RunOnMasterAsync(MasterOperation operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         if (Coordinator.Mode == CoordinatorMode.Leader)
         {
-            await MasterOperations.ExecuteAsync(this, operation, cancellationToken).ConfigureAwait(false);
-            return;
+            var committed = await MasterOperations.ExecuteAsync(this, operation, cancellationToken).ConfigureAwait(false);
+            return new MasterOperationResult(committed.Term, committed.Version);
         }
 
         var master = Coordinator.HasMaster ? State.MasterNode : null;
@@ -74,7 +86,7 @@ internal sealed class ClusterNode : IAsyncDisposable
 
         try
         {
-            await Transport.SendAsync<MasterOperation, Empty>(master.TransportAddress, MasterOperations.Action, operation, Options.Coordination.PublishTimeout * 2, cancellationToken).ConfigureAwait(false);
+            return await Transport.SendAsync<MasterOperation, MasterOperationResult>(master.TransportAddress, MasterOperations.Action, operation, Options.Coordination.PublishTimeout * 2, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportException ex) when (ex.IsDisconnect)
         {
@@ -82,7 +94,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         }
         catch (TransportException ex)
         {
-            throw new ClusterException(ex.Type, ex.Message, ex.Type switch
+            throw new ClusterException(ex.Type, ex.Message, ex.Status > 0 ? ex.Status : ex.Type switch
             {
                 "master_not_discovered_exception" or "not_master_exception" or "failed_to_commit_cluster_state_exception" => 503,
                 "receive_timeout_transport_exception" => 504,
@@ -91,6 +103,14 @@ internal sealed class ClusterNode : IAsyncDisposable
                 _ => 500,
             });
         }
+    }
+
+    /// <summary>Waits until this node applied the state <paramref name="committed"/> named (or a later one).</summary>
+    public async Task<ClusterState> WaitForAppliedAsync(MasterOperationResult committed, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        var (_, state) = await Coordinator.WaitForAsync(s => s.Term > committed.Term || (s.Term == committed.Term && s.Version >= committed.Version), timeout, cancellationToken).ConfigureAwait(false);
+        return state;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,8 +14,12 @@ internal sealed record MasterOperation(
     IReadOnlyList<string>? Names = null,
     string? Type = null,
     string? Reason = null,
-    JsonElement? Mappings = null)
+    JsonElement? Mappings = null,
+    IndexChange? Change = null)
 {
+    /// <summary>An index metadata change (<see cref="Cluster.IndexChange"/>), computed as a lone node computes it.</summary>
+    public const string IndexChange = "index_change";
+
     public const string CreateIndex = "create_index";
     public const string DeleteIndex = "delete_index";
     public const string UpdateReplicas = "update_replicas";

@@ -12,18 +12,19 @@ internal static class MasterOperations
 
     public static void Register(ClusterNode node)
     {
-        node.Transport.Register<MasterOperation, Empty>(Action, async (operation, ct) =>
+        node.Transport.Register<MasterOperation, MasterOperationResult>(Action, async (operation, ct) =>
         {
-            await ExecuteAsync(node, operation, ct).ConfigureAwait(false);
-            return Empty.Instance;
+            var committed = await ExecuteAsync(node, operation, ct).ConfigureAwait(false);
+            return new MasterOperationResult(committed.Term, committed.Version);
         });
     }
 
-    public static Task ExecuteAsync(ClusterNode node, MasterOperation operation, CancellationToken cancellationToken)
+    public static Task<ClusterState> ExecuteAsync(ClusterNode node, MasterOperation operation, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Func<ClusterState, ClusterState> change = operation.Kind switch
         {
+            MasterOperation.IndexChange => s => IndexChangeExecutor.Apply(s, operation.Change ?? throw new ClusterException("illegal_argument_exception", "[change] is required"), now),
             MasterOperation.CreateIndex => s => CreateIndex(s, operation, now),
             MasterOperation.DeleteIndex => s => s.Metadata.Indices.ContainsKey(operation.Name!)
                 ? RoutingChanges.RemoveIndex(s, operation.Name!)

@@ -58,6 +58,66 @@ internal sealed class LocalDocumentCoordinator(IIndexMetadataService metadata, I
         return results;
     }
 
+    /// <summary>
+    /// Runs writes that all route to one shard this node holds as primary (ids already assigned), durable
+    /// on this copy; returns the results and the operations to replicate, in sequence number order.
+    /// </summary>
+    public async Task<(WriteItemResult[] Results, List<ShardOperation> Operations)> ExecuteOnPrimaryAsync(IReadOnlyList<WriteRequest> requests, CancellationToken cancellationToken)
+    {
+        var results = new WriteItemResult[requests.Count];
+        var touched = new Dictionary<IndexShard, long>();
+        var operations = new List<ShardOperation>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            try
+            {
+                var result = results[i] = await ExecuteAsync(request, touched, cancellationToken);
+                if (result.Result is { Outcome: not WriteOutcome.Noop } written)
+                {
+                    var delete = written.Outcome is WriteOutcome.Deleted or WriteOutcome.NotFound;
+                    operations.Add(new ShardOperation(delete ? OperationKind.Delete : OperationKind.Index, written.Id, written.SeqNo, written.PrimaryTerm, written.Version,
+                        delete ? null : request.Routing, delete ? ReadOnlyMemory<byte>.Empty : result.UpdatedSource ?? request.Source));
+                }
+            }
+            catch (ElasticsearchException ex)
+            {
+                results[i] = new WriteItemResult(request.OpType, request.Index, request.Id ?? "", -1, null, ex);
+            }
+        }
+
+        await Task.WhenAll(touched.Select(t => t.Key.SyncAsync(t.Value, cancellationToken)));
+        operations.Sort((a, b) => a.SeqNo.CompareTo(b.SeqNo));
+        return (results, operations);
+    }
+
+    /// <summary>Applies <paramref name="refresh"/> to shards written to.</summary>
+    public static async Task RefreshAsync(IEnumerable<IndexShard> shards, RefreshPolicy refresh, CancellationToken cancellationToken)
+    {
+        switch (refresh)
+        {
+            case RefreshPolicy.Immediate:
+                foreach (var shard in shards)
+                {
+                    shard.Refresh();
+                }
+
+                break;
+            case RefreshPolicy.WaitFor:
+                await Task.WhenAll(shards.Select(s => s.WaitForRefreshAsync(cancellationToken)));
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Assigns an auto-generated id to index and create requests without one.</summary>
+    public static WriteRequest WithId(WriteRequest request) =>
+        request.Id is null && request.OpType is OpType.Index or OpType.Create ? request with { Id = NewId() } : request;
+
+    /// <summary>The concrete index a write goes to, creating it (one shard, one replica) when it does not exist.</summary>
+    public Task<IndexMetadata> ResolveForWriteAsync(string name, CancellationToken cancellationToken) => ResolveOrCreateAsync(name, cancellationToken);
+
     public Task<StoredDocument?> GetAsync(string index, string id, string? routing, bool realtime, CancellationToken cancellationToken)
     {
         var resolved = IndexResolver.ResolveWriteIndex(metadata.Current, index) ?? throw ElasticsearchException.IndexNotFound(index);

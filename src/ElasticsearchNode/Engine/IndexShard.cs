@@ -44,6 +44,7 @@ internal sealed class IndexShard : IDisposable
     private int _dirty;
     private int _refreshRequested;
     private long _committedCheckpoint;
+    private int _historyRetentions;
 
     private IndexShard(ShardId shardId, string path, Analyzer analyzer, IShardDocumentFactory factory, long primaryTerm, double ramBufferMb)
     {
@@ -263,8 +264,12 @@ internal sealed class IndexShard : IDisposable
                 [TranslogGenerationKey] = generation.ToString(CultureInfo.InvariantCulture),
             });
             _writer.Commit();
-            Volatile.Write(ref _committedCheckpoint, checkpoint);
-            _translog.TrimBelow(generation);
+            if (Volatile.Read(ref _historyRetentions) == 0)
+            {
+                // While a recovery reads the history (OperationsSince), the translog it needs stays.
+                Volatile.Write(ref _committedCheckpoint, checkpoint);
+                _translog.TrimBelow(generation);
+            }
         }
     }
 
@@ -282,6 +287,16 @@ internal sealed class IndexShard : IDisposable
         }
 
         return [.. _translog.ReadAll().Where(o => o.SeqNo > seqNo).DistinctBy(o => o.SeqNo).OrderBy(o => o.SeqNo)];
+    }
+
+    /// <summary>
+    /// Keeps every operation now in the translog readable by <see cref="OperationsSince"/> until disposed
+    /// (flushes still commit, but trim nothing): a recovery takes it before its commit snapshot.
+    /// </summary>
+    public IDisposable RetainHistory()
+    {
+        Interlocked.Increment(ref _historyRetentions);
+        return new HistoryRetention(this);
     }
 
     /// <summary>Flushes, then holds the files of that commit until the snapshot is disposed.</summary>
@@ -510,6 +525,19 @@ internal sealed class IndexShard : IDisposable
 
     private static long ReadLong(IDictionary<string, string>? data, string key, long fallback) =>
         data is not null && data.TryGetValue(key, out var value) && long.TryParse(value, CultureInfo.InvariantCulture, out var parsed) ? parsed : fallback;
+
+    private sealed class HistoryRetention(IndexShard shard) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Interlocked.Decrement(ref shard._historyRetentions);
+            }
+        }
+    }
 
     private sealed class Bm25SearcherFactory : SearcherFactory
     {

@@ -2,6 +2,8 @@ using Cloud.ElasticsearchNode.Cluster;
 using Cloud.ElasticsearchNode.Cluster.Http;
 using Cloud.ElasticsearchNode.Documents;
 using Cloud.ElasticsearchNode.Indices;
+using Cloud.ElasticsearchNode.Recovery;
+using Cloud.ElasticsearchNode.Replication;
 using Cloud.ElasticsearchNode.Rest;
 using Cloud.ElasticsearchNode.Search;
 using Microsoft.AspNetCore.Builder;
@@ -49,15 +51,38 @@ internal static class NodeHost
         services.AddSingleton(settings);
         services.AddSingleton(NodeIdentity.LoadOrCreate(settings.DataPath));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => ClusterNode.Start(ClusterNodeSettings.From(settings), sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System));
+        // A lone node (single-node discovery, or no seed hosts / initial masters) is its own master and keeps
+        // every shard of every index; a node of a multi-node cluster takes both from the elected master's state.
+        var clusterOptions = ClusterNodeSettings.From(settings);
+        var alone = clusterOptions.Coordination.BootstrapAlone;
+        services.AddSingleton(sp => ClusterNode.Start(clusterOptions, sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System, engineShards: !alone));
         services.AddHostedService<ClusterMembershipService>();
         services.AddSingleton<ClusterRestActions>();
         services.AddSingleton<IndicesService>();
-        services.AddSingleton<LocalIndexMetadataService>();
-        services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<LocalIndexMetadataService>());
-        services.AddSingleton<IDocumentCoordinator, LocalDocumentCoordinator>();
+        services.AddSingleton<LocalDocumentCoordinator>();
         services.AddSingleton<LocalSearchCoordinator>();
-        services.AddSingleton<ISearchCoordinator>(sp => sp.GetRequiredService<LocalSearchCoordinator>());
+        services.AddSingleton<ShardBroadcast>();
+        if (alone)
+        {
+            services.AddSingleton<LocalIndexMetadataService>();
+            services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<LocalIndexMetadataService>());
+            services.AddSingleton<IDocumentCoordinator>(sp => sp.GetRequiredService<LocalDocumentCoordinator>());
+            services.AddSingleton<ISearchCoordinator>(sp => sp.GetRequiredService<LocalSearchCoordinator>());
+        }
+        else
+        {
+            services.AddSingleton<ClusterIndexMetadataService>();
+            services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<ClusterIndexMetadataService>());
+            services.AddSingleton<RecoveryTracker>();
+            services.AddSingleton<RecoverySourceService>();
+            services.AddSingleton<ClusterShardsApplier>();
+            services.AddSingleton<ShardReplicationService>();
+            services.AddSingleton<ClusterDocumentCoordinator>();
+            services.AddSingleton<IDocumentCoordinator>(sp => sp.GetRequiredService<ClusterDocumentCoordinator>());
+            services.AddSingleton<ClusterSearchCoordinator>();
+            services.AddSingleton<ISearchCoordinator>(sp => sp.GetRequiredService<ClusterSearchCoordinator>());
+        }
+
         services.AddSingleton<RootActions>();
         services.AddSingleton<IndexActions>();
         services.AddSingleton<AliasActions>();
@@ -84,8 +109,18 @@ internal static class NodeHost
         services.AddHostedService<MaintenanceService>();
 
         var app = builder.Build();
-        // Open the indices before the first request is accepted.
+        // Open the indices before the first request is accepted; in a cluster, every handler and the shard
+        // applier are in place before the node joins (the membership service starts with the host).
         _ = app.Services.GetRequiredService<IIndexMetadataService>();
+        if (!alone)
+        {
+            app.Services.GetRequiredService<ClusterShardsApplier>().Register();
+            app.Services.GetRequiredService<RecoverySourceService>().Register();
+            app.Services.GetRequiredService<ShardReplicationService>().Register();
+            app.Services.GetRequiredService<ClusterSearchCoordinator>().Register();
+            app.Services.GetRequiredService<ShardBroadcast>().Register();
+        }
+
         var dispatcher = app.Services.GetRequiredService<RestDispatcher>();
         app.Run(dispatcher.HandleAsync);
         return app;

@@ -14,6 +14,8 @@ namespace Cloud.ElasticsearchNode.Indices;
 internal sealed partial class IndexService : IShardDocumentFactory, IDisposable
 {
     private readonly ILogger _logger;
+    private readonly Lock _shardsGate = new();
+    private double _ramBufferMb;
     private volatile IndexMetadata _metadata;
     private DateTimeOffset _lastRefresh;
 
@@ -35,16 +37,23 @@ internal sealed partial class IndexService : IShardDocumentFactory, IDisposable
     public MappingAnalyzer Analyzer { get; }
 
     /// <summary>green when every primary is open and replicas are allocated; yellow when replicas are not (one node); red when a primary failed.</summary>
-    public string Health => Shards.Any(s => !s.IsStarted) ? "red" : _metadata.NumberOfReplicas > 0 ? "yellow" : "green";
+    public string Health => Shards.Any(s => s.Allocated && !s.IsStarted) ? "red" : _metadata.NumberOfReplicas > 0 ? "yellow" : "green";
 
-    public static IndexService Open(IndexMetadata metadata, string indicesPath, double ramBufferMb, ILogger logger)
+    /// <summary>Opens the index; with <paramref name="openShards"/> false (a cluster node) no shard is opened until the routing table assigns it here.</summary>
+    public static IndexService Open(IndexMetadata metadata, string indicesPath, double ramBufferMb, ILogger logger, bool openShards = true)
     {
         var path = System.IO.Path.Combine(indicesPath, metadata.Uuid);
         var analyzer = new MappingAnalyzer(metadata.Mappings);
-        var service = new IndexService(metadata, path, [], analyzer, logger);
+        var service = new IndexService(metadata, path, [], analyzer, logger) { _ramBufferMb = ramBufferMb };
         var slots = ImmutableArray.CreateBuilder<ShardSlot>(metadata.NumberOfShards);
         for (var shard = 0; shard < metadata.NumberOfShards; shard++)
         {
+            if (!openShards)
+            {
+                slots.Add(ShardSlot.Elsewhere(shard));
+                continue;
+            }
+
             var shardId = new ShardId(metadata.Name, metadata.Uuid, shard);
             try
             {
@@ -68,6 +77,59 @@ internal sealed partial class IndexService : IShardDocumentFactory, IDisposable
     {
         _metadata = metadata;
         Analyzer.Mapping = metadata.Mappings;
+        foreach (var shard in StartedShards)
+        {
+            // A promotion raises the term; the new primary writes with it, replicas refuse older ones.
+            var term = metadata.PrimaryTerm(shard.ShardId.Shard);
+            if (term > shard.PrimaryTerm)
+            {
+                shard.PrimaryTerm = term;
+            }
+        }
+    }
+
+    public string ShardPath(int number) => System.IO.Path.Combine(Path, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Opens shard <paramref name="number"/> from its directory (replaying its translog), or returns it when open.</summary>
+    public IndexShard OpenShard(int number)
+    {
+        lock (_shardsGate)
+        {
+            if (Shards[number].Shard is { } open)
+            {
+                return open;
+            }
+
+            var shardId = new ShardId(_metadata.Name, _metadata.Uuid, number);
+            var opened = IndexShard.Open(shardId, ShardPath(number), Analyzer, this, _metadata.PrimaryTerm(number), _ramBufferMb);
+            Shards = Shards.SetItem(number, new ShardSlot(number, opened, null));
+            return opened;
+        }
+    }
+
+    /// <summary>Closes shard <paramref name="number"/> (another node holds it now); with <paramref name="deleteFiles"/> its directory goes too.</summary>
+    public void CloseShard(int number, bool deleteFiles)
+    {
+        IndexShard? shard;
+        lock (_shardsGate)
+        {
+            shard = Shards[number].Shard;
+            Shards = Shards.SetItem(number, ShardSlot.Elsewhere(number));
+        }
+
+        try
+        {
+            shard?.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogShardCloseFailed(_logger, ex, $"[{_metadata.Name}][{number}]");
+        }
+
+        if (deleteFiles && Directory.Exists(ShardPath(number)))
+        {
+            Directory.Delete(ShardPath(number), recursive: true);
+        }
     }
 
     /// <summary>The open shard, or <c>no_shard_available_action_exception</c> when it failed.</summary>

@@ -37,7 +37,13 @@ internal sealed partial class IndicesService : IDisposable
         _indices.GetValueOrDefault(index.Uuid) ?? throw ElasticsearchException.IndexNotFound(index.Name);
 
     /// <summary>Brings the local indices in line with <paramref name="metadata"/>.</summary>
-    public void Apply(ClusterMetadata metadata)
+    public void Apply(ClusterMetadata metadata) => Apply(metadata, openShards: true);
+
+    /// <summary>
+    /// Brings the local indices in line with <paramref name="metadata"/>; with <paramref name="openShards"/>
+    /// false (a cluster node) new indices open no shard: the routing table says which copies are here.
+    /// </summary>
+    public void Apply(ClusterMetadata metadata, bool openShards)
     {
         lock (_applyGate)
         {
@@ -60,7 +66,7 @@ internal sealed partial class IndicesService : IDisposable
                     continue;
                 }
 
-                var opened = IndexService.Open(index, IndicesPath, _options.IndexBufferMb, _logger);
+                var opened = IndexService.Open(index, IndicesPath, _options.IndexBufferMb, _logger, openShards);
                 _indices[uuid] = opened;
                 LogIndexOpened(_logger, index.Name, uuid, index.NumberOfShards, opened.Health);
             }

@@ -7,7 +7,7 @@ using Cloud.ElasticsearchNode.Mapping;
 namespace Cloud.ElasticsearchNode.Rest;
 
 /// <summary>Index APIs: create, delete, exists, get, mappings, settings, refresh and flush.</summary>
-internal sealed class IndexActions(IIndexMetadataService metadata, IndicesService indices)
+internal sealed class IndexActions(IIndexMetadataService metadata, ShardBroadcast broadcast)
 {
     private const string NumberOfShards = "index.number_of_shards";
     private const string NumberOfReplicas = "index.number_of_replicas";
@@ -149,25 +149,15 @@ internal sealed class IndexActions(IIndexMetadataService metadata, IndicesServic
         return RestResponse.Ok(new JsonObject { ["acknowledged"] = true });
     }
 
-    private Task<RestResponse> RefreshAsync(RestRequest request) =>
-        Task.FromResult(OnShards(request, shard => shard.Refresh()));
+    private Task<RestResponse> RefreshAsync(RestRequest request) => OnShardsAsync(request, "refresh");
 
-    private Task<RestResponse> FlushAsync(RestRequest request) =>
-        Task.FromResult(OnShards(request, shard => shard.Flush()));
+    private Task<RestResponse> FlushAsync(RestRequest request) => OnShardsAsync(request, "flush");
 
-    private RestResponse OnShards(RestRequest request, Action<Engine.IndexShard> action)
+    private async Task<RestResponse> OnShardsAsync(RestRequest request, string operation)
     {
-        int total = 0, successful = 0;
-        foreach (var index in IndexResolver.Resolve(metadata.Current, request.PathParameter("index"), request.Flag("ignore_unavailable")))
-        {
-            total += index.NumberOfShards * (1 + index.NumberOfReplicas);
-            foreach (var shard in indices.Get(index.Uuid)?.StartedShards ?? [])
-            {
-                action(shard);
-                successful++;
-            }
-        }
-
+        var targets = IndexResolver.Resolve(metadata.Current, request.PathParameter("index"), request.Flag("ignore_unavailable"));
+        var total = targets.Sum(i => i.NumberOfShards * (1 + i.NumberOfReplicas));
+        var successful = await broadcast.RunAsync(operation, targets, metadata is ClusterIndexMetadataService, request.Aborted);
         return RestResponse.Ok(new JsonObject { ["_shards"] = new JsonObject { ["total"] = total, ["successful"] = successful, ["failed"] = 0 } });
     }
 

@@ -25,6 +25,19 @@ internal sealed class AggregationPartial(AggregationSpec spec, string? fieldType
 
     public double Max { get; private set; } = double.NegativeInfinity;
 
+    /// <summary>A partial as another node computed it (sent over the transport), ready to merge.</summary>
+    public static AggregationPartial Restore(AggregationSpec spec, string? fieldType, IEnumerable<KeyValuePair<object, long>> buckets, long count, double sum, double min, double max)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        var partial = new AggregationPartial(spec, fieldType) { Count = count, Sum = sum, Min = min, Max = max };
+        foreach (var (key, value) in buckets)
+        {
+            partial.Buckets[key] = value;
+        }
+
+        return partial;
+    }
+
     public void AddValue(double value)
     {
         Count++;

@@ -16,16 +16,7 @@ internal sealed partial class LocalShardsApplier(Coordinator coordinator, Transp
 
     public void Register()
     {
-        transport.Register<ShardStateRequest, Empty>(ShardActions.Started, async (r, ct) =>
-        {
-            await coordinator.SubmitAsync($"shard-started {r.Index}[{r.Shard}]", s => Allocation.RoutingChanges.StartShard(s, new ShardId(r.Index, r.Shard), r.AllocationId), ct).ConfigureAwait(false);
-            return Empty.Instance;
-        });
-        transport.Register<ShardStateRequest, Empty>(ShardActions.Failed, async (r, ct) =>
-        {
-            await coordinator.SubmitAsync($"shard-failed {r.Index}[{r.Shard}]", s => Allocation.RoutingChanges.FailShard(s, new ShardId(r.Index, r.Shard), r.AllocationId, "ALLOCATION_FAILED", time.GetUtcNow().ToUnixTimeMilliseconds()), ct).ConfigureAwait(false);
-            return Empty.Instance;
-        });
+        ShardStateHandlers.Register(coordinator, transport, time);
         coordinator.AddApplier(ApplyAsync);
     }
 

@@ -3,7 +3,8 @@ namespace Cloud.ElasticsearchNode.Cluster.Shards;
 // Shard-level messages between data nodes and the master, one-line records kept together.
 
 /// <summary>A copy finished recovering (or failed); the master starts (or fails) it in the routing table.</summary>
-internal sealed record ShardStateRequest(string Index, int Shard, string AllocationId, string? Reason = null);
+/// A failure reported by a primary carries its term: a deposed primary's report is refused.
+internal sealed record ShardStateRequest(string Index, int Shard, string AllocationId, string? Reason = null, long PrimaryTerm = 0);
 
 /// <summary>The files of a shard's store, as the recovery source sees them now.</summary>
 internal sealed record ShardFilesRequest(string IndexUuid, int Shard);

@@ -168,7 +168,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
                     if (envelope.Kind == TransportEnvelopeKind.Error)
                     {
                         var error = envelope.Error ?? new TransportError("transport_exception", "unknown remote error");
-                        waiter.TrySetException(new TransportException(error.Type, error.Reason));
+                        waiter.TrySetException(new TransportException(error.Type, error.Reason) { Status = error.Status });
                     }
                     else
                     {

@@ -13,4 +13,4 @@ internal enum TransportEnvelopeKind
 }
 
 /// <summary>An error as the remote node reported it, in Elasticsearch's type/reason terms.</summary>
-internal sealed record TransportError(string Type, string Reason);
+internal sealed record TransportError(string Type, string Reason, int Status = 0);

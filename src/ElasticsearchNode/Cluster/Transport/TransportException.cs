@@ -23,6 +23,9 @@ internal sealed class TransportException : Exception
 
     public string Type { get; }
 
+    /// <summary>The HTTP status the remote node would have answered with (0 when it did not say).</summary>
+    public int Status { get; init; }
+
     /// <summary>True when the peer could not be reached or the connection broke (not an answer from it).</summary>
     public bool IsDisconnect => Type is "connect_transport_exception" or "node_disconnected_exception";
 

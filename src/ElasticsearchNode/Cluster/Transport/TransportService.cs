@@ -224,7 +224,7 @@ internal sealed partial class TransportService : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            if (ex is not TransportException and not ClusterException)
+            if (ex is not TransportException and not ClusterException and not Errors.ElasticsearchException)
             {
                 LogHandlerFailed(ex, envelope.Action);
             }
@@ -248,13 +248,14 @@ internal sealed partial class TransportService : IAsyncDisposable
 
     private static TransportEnvelope ErrorFor(TransportEnvelope request, Exception error)
     {
-        var type = error switch
+        var (type, status) = error switch
         {
-            TransportException t => t.Type,
-            ClusterException c => c.Type,
-            _ => "exception",
+            TransportException t => (t.Type, t.Status),
+            ClusterException c => (c.Type, c.Status),
+            Errors.ElasticsearchException e => (e.Type, e.Status),
+            _ => ("exception", 500),
         };
-        return new TransportEnvelope(request.Id, TransportEnvelopeKind.Error, request.Action, NullBody, new TransportError(type, error.Message));
+        return new TransportEnvelope(request.Id, TransportEnvelopeKind.Error, request.Action, NullBody, new TransportError(type, error.Message, status));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "transport: accept failed: {Reason}")]

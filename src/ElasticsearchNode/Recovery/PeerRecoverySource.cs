@@ -1,0 +1,47 @@
+using Cloud.ElasticsearchNode.Cluster;
+using Cloud.ElasticsearchNode.Cluster.Coordination;
+using Cloud.ElasticsearchNode.Cluster.Transport;
+
+namespace Cloud.ElasticsearchNode.Recovery;
+
+/// <summary>The active copy on another node as a recovery source, over the transport.</summary>
+internal sealed class PeerRecoverySource(TransportService transport, string address, string indexUuid, int shard, string targetAllocationId) : IShardRecoverySource
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private string? _recoveryId;
+
+    public async Task<StartRecoveryResponse> StartAsync(CancellationToken cancellationToken)
+    {
+        var response = await transport.SendAsync<StartRecoveryRequest, StartRecoveryResponse>(address, RecoveryActions.Start,
+            new StartRecoveryRequest(indexUuid, shard, targetAllocationId), Timeout, cancellationToken).ConfigureAwait(false);
+        _recoveryId = response.RecoveryId;
+        return response;
+    }
+
+    public async Task<byte[]> ReadAsync(string file, long offset, int length, CancellationToken cancellationToken) =>
+        (await transport.SendAsync<RecoveryChunkRequest, RecoveryChunkResponse>(address, RecoveryActions.Chunk,
+            new RecoveryChunkRequest(Id, file, offset, length), Timeout, cancellationToken).ConfigureAwait(false)).Data;
+
+    public Task<RecoveryOperationsResponse> OperationsAsync(long afterSeqNo, CancellationToken cancellationToken) =>
+        transport.SendAsync<RecoveryOperationsRequest, RecoveryOperationsResponse>(address, RecoveryActions.Operations,
+            new RecoveryOperationsRequest(Id, afterSeqNo, 2000), Timeout, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_recoveryId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await transport.SendAsync<FinishRecoveryRequest, Empty>(address, RecoveryActions.Finish, new FinishRecoveryRequest(_recoveryId), null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TransportException)
+        {
+            // The source forgets a recovery whose target went quiet (RecoverySourceService's expiry).
+        }
+    }
+
+    private string Id => _recoveryId ?? throw new InvalidOperationException("recovery not started");
+}

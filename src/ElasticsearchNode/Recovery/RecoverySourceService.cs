@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Cloud.ElasticsearchNode.Cluster;
+using Cloud.ElasticsearchNode.Cluster.Coordination;
+using Cloud.ElasticsearchNode.Engine;
+using Cloud.ElasticsearchNode.Errors;
+using Cloud.ElasticsearchNode.Indices;
+using Microsoft.Extensions.Logging;
+
+namespace Cloud.ElasticsearchNode.Recovery;
+
+/// <summary>
+/// The primary's side of peer recovery. Before it pins a commit it waits until its own routing table
+/// holds the target, so every write from then on is also sent to the target; the operations after the
+/// commit stay in its translog (history retention) until the target has read them.
+/// </summary>
+internal sealed partial class RecoverySourceService(ClusterNode node, IndicesService indices, TimeProvider time, ILogger<RecoverySourceService> logger)
+{
+    private static readonly TimeSpan Expiry = TimeSpan.FromHours(1);
+    private readonly ConcurrentDictionary<string, Ongoing> _ongoing = new(StringComparer.Ordinal);
+
+    public int Count => _ongoing.Count;
+
+    public void Register()
+    {
+        var transport = node.Transport;
+        transport.Register<StartRecoveryRequest, StartRecoveryResponse>(RecoveryActions.Start, StartAsync);
+        transport.Register<RecoveryChunkRequest, RecoveryChunkResponse>(RecoveryActions.Chunk, ReadChunkAsync);
+        transport.Register<RecoveryOperationsRequest, RecoveryOperationsResponse>(RecoveryActions.Operations, (r, _) => Task.FromResult(Operations(r)));
+        transport.Register<FinishRecoveryRequest, Empty>(RecoveryActions.Finish, (r, _) =>
+        {
+            Release(r.RecoveryId);
+            return Task.FromResult(Empty.Instance);
+        });
+    }
+
+    private async Task<StartRecoveryResponse> StartAsync(StartRecoveryRequest request, CancellationToken cancellationToken)
+    {
+        foreach (var (id, stale) in _ongoing)
+        {
+            if (time.GetUtcNow() - stale.Started > Expiry)
+            {
+                Release(id);
+            }
+        }
+
+        var (met, _) = await node.Coordinator.WaitForAsync(s => s.Routing.Shards.Any(c => c.AllocationId == request.TargetAllocationId), TimeSpan.FromSeconds(30), cancellationToken);
+        if (!met)
+        {
+            throw new ElasticsearchException("shard_not_found_exception", $"recovery target [{request.TargetAllocationId}] is not in this node's routing table", 404);
+        }
+
+        var shard = indices.Get(request.IndexUuid)?.Shards[request.Shard].Shard
+            ?? throw new ElasticsearchException("shard_not_found_exception", $"no active copy of [{request.IndexUuid}][{request.Shard}] on this node", 404);
+        var retention = shard.RetainHistory();
+        ShardCommitSnapshot snapshot;
+        try
+        {
+            snapshot = shard.AcquireCommitSnapshot();
+        }
+        catch
+        {
+            retention.Dispose();
+            throw;
+        }
+
+        var recoveryId = Guid.NewGuid().ToString("N");
+        _ongoing[recoveryId] = new Ongoing(shard, snapshot, retention, time.GetUtcNow(), [.. snapshot.Files]);
+        var files = snapshot.Files.Select(f => new RecoveryFile(f, new FileInfo(Path.Combine(snapshot.Directory, f)).Length)).ToList();
+        var bytes = files.Sum(f => f.Length);
+        var name = shard.ShardId.ToString();
+        LogStarted(name, request.TargetAllocationId, files.Count, bytes, snapshot.LocalCheckpoint);
+        return new StartRecoveryResponse(recoveryId, files, snapshot.LocalCheckpoint);
+    }
+
+    private async Task<RecoveryChunkResponse> ReadChunkAsync(RecoveryChunkRequest request, CancellationToken cancellationToken)
+    {
+        var ongoing = Find(request.RecoveryId);
+        if (!ongoing.Files.Contains(request.Name))
+        {
+            throw ElasticsearchException.IllegalArgument($"[{request.Name}] is not a file of the recovering commit");
+        }
+
+        var buffer = new byte[Math.Clamp(request.Length, 0, 8 * 1024 * 1024)];
+        await using var file = new FileStream(Path.Combine(ongoing.Snapshot.Directory, request.Name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true);
+        file.Position = request.Offset;
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return new RecoveryChunkResponse(read == buffer.Length ? buffer : buffer[..read]);
+    }
+
+    private RecoveryOperationsResponse Operations(RecoveryOperationsRequest request)
+    {
+        var shard = Find(request.RecoveryId).Shard;
+        var operations = shard.OperationsSince(request.AfterSeqNo)
+            ?? throw new ElasticsearchException("illegal_state_exception", $"history of {shard.ShardId} after [{request.AfterSeqNo}] is no longer available", 500);
+        return new RecoveryOperationsResponse([.. operations.Take(Math.Clamp(request.Limit, 1, 10_000))], shard.MaxSeqNo, shard.LocalCheckpoint);
+    }
+
+    private Ongoing Find(string recoveryId) =>
+        _ongoing.TryGetValue(recoveryId, out var ongoing) ? ongoing : throw new ElasticsearchException("resource_not_found_exception", $"recovery [{recoveryId}] is unknown", 404);
+
+    private void Release(string recoveryId)
+    {
+        if (_ongoing.TryRemove(recoveryId, out var ongoing))
+        {
+            ongoing.Snapshot.Dispose();
+            ongoing.Retention.Dispose();
+        }
+    }
+
+    private sealed record Ongoing(IndexShard Shard, ShardCommitSnapshot Snapshot, IDisposable Retention, DateTimeOffset Started, HashSet<string> Files);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "recovery of {Shard} to [{Target}]: {Files} files, {Bytes} bytes, commit checkpoint {Checkpoint}")]
+    private partial void LogStarted(string shard, string target, int files, long bytes, long checkpoint);
+}

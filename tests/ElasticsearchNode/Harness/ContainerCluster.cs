@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Cloud.Testing;
+
+namespace Cloud.ElasticsearchNode.Tests.Harness;
+
+/// <summary>
+/// Node containers of the image built from this worktree, on a Docker network of their own, with the
+/// settings the allocator gives them (seed hosts, initial masters, a zone each). The image carries a
+/// test-only version tag, so another worktree's build of the product tags cannot replace it mid-run.
+/// </summary>
+public sealed class ContainerCluster : IAsyncDisposable
+{
+    public const string ImageVersion = "8.15.0-replication-test";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+    private readonly string _prefix = "es2r-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly Dictionary<string, int> _httpPorts = [];
+    private readonly List<string> _initialMasters;
+    private string _image = string.Empty;
+
+    private ContainerCluster(IEnumerable<string> initialMasters) => _initialMasters = [.. initialMasters];
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(90) };
+
+    public IReadOnlyCollection<string> Nodes => _httpPorts.Keys;
+
+    public static async Task<ContainerCluster> CreateAsync(params string[] initialMasters)
+    {
+        var cluster = new ContainerCluster(initialMasters);
+        cluster._image = await LocalImages.ElasticsearchAsync(ImageVersion);
+        await DockerEngine.CliAsync("network", "create", "--label", "owner=" + cluster._prefix, cluster._prefix);
+        return cluster;
+    }
+
+    public string ContainerOf(string node) => $"{_prefix}-{node}";
+
+    /// <summary>Starts a node; it seeds from every initial master and every node started before it.</summary>
+    public async Task StartAsync(string name, string zone)
+    {
+        var port = FreePorts.Next();
+        _httpPorts[name] = port;
+        var seeds = string.Join(',', _initialMasters.Concat(_httpPorts.Keys).Distinct().Where(n => n != name).Select(n => $"{ContainerOf(n)}:9300"));
+        await DockerEngine.CliAsync("run", "-d", "--name", ContainerOf(name), "--hostname", ContainerOf(name), "--network", _prefix,
+            "--label", "owner=" + _prefix, "-p", $"127.0.0.1:{port}:9200",
+            "-e", "cluster.name=" + _prefix, "-e", "node.name=" + name, "-e", "node.roles=master,data,ingest", "-e", "node.attr.zone=" + zone,
+            "-e", "network.host=0.0.0.0", "-e", $"network.publish_host={ContainerOf(name)}", "-e", "http.port=9200", "-e", "transport.port=9300",
+            "-e", "discovery.seed_hosts=" + seeds, "-e", "cluster.initial_master_nodes=" + string.Join(',', _initialMasters),
+            "-e", "path.data=/usr/share/elasticsearch/data", _image);
+    }
+
+    public Task KillAsync(string name) => DockerEngine.CliAsync("kill", ContainerOf(name));
+
+    public Task StopAsync(string name) => DockerEngine.CliAsync("stop", "-t", "30", ContainerOf(name));
+
+    public Task RestartAsync(string name) => DockerEngine.CliAsync("start", ContainerOf(name));
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string node, string path, string? body = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, $"http://127.0.0.1:{_httpPorts[node]}{path}");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, path.Contains("_bulk", StringComparison.Ordinal) ? "application/x-ndjson" : "application/json");
+        }
+
+        return await Http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>A successful answer (retried until the node answers one, within the deadline), parsed.</summary>
+    public async Task<JsonElement> GetAsync(string node, string path)
+    {
+        var text = await Eventually.GetAsync(async () =>
+        {
+            using var response = await SendAsync(HttpMethod.Get, node, path);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }, Deadline, $"{node} to answer {path} with success");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Sends once and requires success.</summary>
+    public async Task<JsonElement> RequireAsync(HttpMethod method, string node, string path, string? body = null)
+    {
+        using var response = await SendAsync(method, node, path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{method} {path} on {node}: {(int)response.StatusCode} {text}", null, response.StatusCode);
+        }
+
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Waits for cluster health on <paramref name="node"/> (its own wait_for_* parameters, the node's answer).</summary>
+    public async Task<JsonElement> HealthAsync(string node, string query)
+    {
+        using var response = await SendAsync(HttpMethod.Get, node, "/_cluster/health?timeout=80s&" + query);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new HttpRequestException($"health {query} on {node}: {(int)response.StatusCode} {text}");
+        }
+
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Every shard copy as <c>_cat/shards</c> reports it: (index, shard, prirep, state, node).</summary>
+    public async Task<List<(string Index, int Shard, bool Primary, string State, string? Node)>> ShardsAsync(string node)
+    {
+        var rows = await GetAsync(node, "/_cat/shards?format=json");
+        return [.. rows.EnumerateArray().Select(r => (
+            r.GetProperty("index").GetString()!,
+            int.Parse(r.GetProperty("shard").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            r.GetProperty("prirep").GetString() == "p",
+            r.GetProperty("state").GetString()!,
+            r.TryGetProperty("node", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null))];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await DockerEngine.RemoveContainersLabelledAsync("owner=" + _prefix);
+        await DockerEngine.CliAsync("network", "rm", _prefix);
+    }
+}
