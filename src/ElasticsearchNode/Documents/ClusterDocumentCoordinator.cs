@@ -76,11 +76,13 @@ internal sealed class ClusterDocumentCoordinator(ClusterNode node, IIndexMetadat
         {
             try
             {
-                return (await node.Transport.SendAsync<ShardGetRequest, ShardGetResponse>(copy.TransportAddress, ReplicationActions.Get, request, null, cancellationToken)).Document;
+                return copy.Id == node.LocalNode.Id
+                    ? replication.GetLocal(request)
+                    : (await node.Transport.SendAsync<ShardGetRequest, ShardGetResponse>(copy.TransportAddress, ReplicationActions.Get, request, null, cancellationToken)).Document;
             }
-            catch (TransportException ex)
+            catch (Exception ex) when (ex is TransportException or ElasticsearchException or ObjectDisposedException)
             {
-                last = ex; // try the next copy
+                last = ex; // try the next copy (this one is closing or moved away)
             }
         }
 
@@ -102,9 +104,24 @@ internal sealed class ClusterDocumentCoordinator(ClusterNode node, IIndexMetadat
             {
                 try
                 {
-                    return target.Id == node.LocalNode.Id
-                        ? await replication.ExecutePrimaryAsync(request, deadline.Token)
-                        : await node.Transport.SendAsync<PrimaryWriteRequest, PrimaryWriteResponse>(target.TransportAddress, ReplicationActions.Primary, request, PrimaryTimeout, deadline.Token);
+                    if (target.Id == node.LocalNode.Id)
+                    {
+                        return await replication.ExecutePrimaryAsync(request, deadline.Token);
+                    }
+
+                    // A primary that died answers nothing: stop waiting once the state has another primary (or none).
+                    using var moved = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                    var send = node.Transport.SendAsync<PrimaryWriteRequest, PrimaryWriteResponse>(target.TransportAddress, ReplicationActions.Primary, request, PrimaryTimeout, moved.Token);
+                    var changed = node.Coordinator.WaitForAsync(s => s.Routing.PrimaryOf(id)?.AllocationId != primary.AllocationId || !s.Nodes.ContainsKey(nodeId), PrimaryTimeout, moved.Token);
+                    var first = await Task.WhenAny(send, changed);
+                    await moved.CancelAsync();
+                    if (first == send || !(await changed).Met)
+                    {
+                        return await send;
+                    }
+
+                    reason = $"primary moved away from [{target.Name}]";
+                    _ = send.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: its answer no longer matters
                 }
                 catch (ElasticsearchException ex) when (ex.Type == ShardReplicationService.RetryableType)
                 {

@@ -74,6 +74,7 @@ internal static class NodeHost
             services.AddSingleton<ClusterIndexMetadataService>();
             services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<ClusterIndexMetadataService>());
             services.AddSingleton<RecoveryTracker>();
+            services.AddSingleton<RecoveryCatActions>();
             services.AddSingleton<RecoverySourceService>();
             services.AddSingleton<ClusterShardsApplier>();
             services.AddSingleton<ShardReplicationService>();
@@ -103,6 +104,7 @@ internal static class NodeHost
             sp.GetRequiredService<SearchActions>().Register(router);
             sp.GetRequiredService<ClusterActions>().Register(router);
             sp.GetRequiredService<CatActions>().Register(router);
+            sp.GetService<RecoveryCatActions>()?.Register(router);
             return router;
         });
         services.AddSingleton<RestDispatcher>();

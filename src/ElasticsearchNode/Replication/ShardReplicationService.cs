@@ -214,8 +214,9 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
         await LocalDocumentCoordinator.RefreshAsync([shard], request.Refresh, cancellationToken);
     }
 
-    private StoredDocument? GetLocal(ShardGetRequest request)
+    public StoredDocument? GetLocal(ShardGetRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var shard = indices.Get(request.IndexUuid)?.Shards[request.Shard].Shard
             ?? throw new ElasticsearchException("no_shard_available_action_exception", $"[{request.Index}][{request.Shard}] is not open on [{node.LocalNode.Name}]", 503, request.Index);
         return shard.Get(request.Id, request.Realtime);

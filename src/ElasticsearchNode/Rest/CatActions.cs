@@ -98,7 +98,7 @@ internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, I
         return Table(request, ["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], rows);
     }
 
-    private static Task<RestResponse> Table(RestRequest request, string[] headers, IReadOnlyList<string?[]> rows)
+    internal static Task<RestResponse> Table(RestRequest request, string[] headers, IReadOnlyList<string?[]> rows)
     {
         var columns = Enumerable.Range(0, headers.Length).ToList();
         if (request.Parameter("h") is { Length: > 0 } wanted)

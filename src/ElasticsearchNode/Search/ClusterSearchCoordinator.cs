@@ -73,9 +73,9 @@ internal sealed class ClusterSearchCoordinator(ClusterNode node, IIndexMetadataS
                 var response = await node.Transport.SendAsync<ShardQueryRequest, ShardQueryResponse>(copy.TransportAddress, ShardQueryResponse.Action, query, null, cancellationToken);
                 return (response.ToResult(), null);
             }
-            catch (Exception ex) when (ex is TransportException or ElasticsearchException)
+            catch (Exception ex) when (ex is TransportException or ElasticsearchException or ObjectDisposedException)
             {
-                reason = ex.Message; // another copy may answer
+                reason = ex.Message; // another copy may answer (this one is closing or moved away)
             }
         }
 

@@ -47,13 +47,25 @@ public sealed class ContainerCluster : IAsyncDisposable
             "-e", "network.host=0.0.0.0", "-e", $"network.publish_host={ContainerOf(name)}", "-e", "http.port=9200", "-e", "transport.port=9300",
             "-e", "discovery.seed_hosts=" + seeds, "-e", "cluster.initial_master_nodes=" + string.Join(',', _initialMasters),
             "-e", "path.data=/usr/share/elasticsearch/data", _image);
+        await AnsweringAsync(name);
     }
+
+    /// <summary>Waits until the node's HTTP port answers <c>GET /</c> (the port is published before the process listens).</summary>
+    public Task AnsweringAsync(string name) => Cloud.Testing.Eventually.AssertAsync(async () =>
+    {
+        using var response = await SendAsync(HttpMethod.Get, name, "/");
+        return response.IsSuccessStatusCode;
+    }, Deadline, $"{name} to answer GET /");
 
     public Task KillAsync(string name) => DockerEngine.CliAsync("kill", ContainerOf(name));
 
     public Task StopAsync(string name) => DockerEngine.CliAsync("stop", "-t", "30", ContainerOf(name));
 
-    public Task RestartAsync(string name) => DockerEngine.CliAsync("start", ContainerOf(name));
+    public async Task RestartAsync(string name)
+    {
+        await DockerEngine.CliAsync("start", ContainerOf(name));
+        await AnsweringAsync(name);
+    }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string node, string path, string? body = null, CancellationToken cancellationToken = default)
     {
