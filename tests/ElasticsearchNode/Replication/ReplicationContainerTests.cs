@@ -29,7 +29,8 @@ public sealed class ReplicationContainerTests
         await cluster.HealthAsync("n1", "wait_for_nodes=3");
 
         await cluster.RequireAsync(HttpMethod.Put, "n2", "/logs", """{"settings":{"number_of_shards":3,"number_of_replicas":1}}""");
-        var health = await cluster.HealthAsync("n3", "wait_for_status=green");
+        // Green as soon as every copy is active; rebalancing may still move one, so wait for that too.
+        var health = await cluster.HealthAsync("n3", "wait_for_status=green&wait_for_no_relocating_shards=true");
         health.GetProperty("status").GetString().Should().Be("green");
         health.GetProperty("active_shards").GetInt32().Should().Be(6);
 
