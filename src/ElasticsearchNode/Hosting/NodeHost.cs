@@ -6,6 +6,7 @@ using Cloud.ElasticsearchNode.Recovery;
 using Cloud.ElasticsearchNode.Replication;
 using Cloud.ElasticsearchNode.Rest;
 using Cloud.ElasticsearchNode.Search;
+using Cloud.ElasticsearchNode.Snapshots;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,6 +93,9 @@ internal static class NodeHost
         services.AddSingleton<SearchActions>();
         services.AddSingleton<ClusterActions>();
         services.AddSingleton<CatActions>();
+        services.AddSingleton<SnapshotRepositories>();
+        services.AddSingleton<SnapshotService>();
+        services.AddSingleton<SnapshotActions>();
         services.AddSingleton(sp =>
         {
             var router = new RestRouter();
@@ -104,6 +108,7 @@ internal static class NodeHost
             sp.GetRequiredService<SearchActions>().Register(router);
             sp.GetRequiredService<ClusterActions>().Register(router);
             sp.GetRequiredService<CatActions>().Register(router);
+            sp.GetRequiredService<SnapshotActions>().Register(router);
             sp.GetService<RecoveryCatActions>()?.Register(router);
             return router;
         });

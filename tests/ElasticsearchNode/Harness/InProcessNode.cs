@@ -24,18 +24,25 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<InProcessNode> StartAsync(string? dataPath = null)
+    /// <param name="pathRepo">The node's <c>path.repo</c> (where <c>fs</c> snapshot repositories may live), or none.</param>
+    public static async Task<InProcessNode> StartAsync(string? dataPath = null, string? pathRepo = null)
     {
         dataPath ??= Path.Combine(Path.GetTempPath(), "es1-node-" + Guid.NewGuid().ToString("N")[..8]);
         var port = FreePorts.Next();
-        var settings = NodeSettings.FromVariables(new Dictionary<string, string>
+        var variables = new Dictionary<string, string>
         {
             ["node.name"] = "test-node",
             ["cluster.name"] = "test-cluster",
             ["http.port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["network.host"] = "127.0.0.1",
             ["path.data"] = dataPath,
-        });
+        };
+        if (pathRepo is not null)
+        {
+            variables["path.repo"] = pathRepo;
+        }
+
+        var settings = NodeSettings.FromVariables(variables);
         var app = NodeHost.Build(settings, [], logging => { });
         await app.StartAsync();
         return new InProcessNode(app, dataPath, port);

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Cloud.ElasticsearchNode.Tests.Harness;
+using FluentAssertions;
+using Xunit;
+
+namespace Cloud.ElasticsearchNode.Tests.Snapshots;
+
+/// <summary>Snapshots to an <c>fs</c> repository and restores, over real HTTP on an in-process node.</summary>
+public sealed class SnapshotRestTests : IAsyncLifetime
+{
+    private readonly string _repoRoot = Path.Combine(Path.GetTempPath(), "es1-repo-" + Guid.NewGuid().ToString("N")[..8]);
+    private InProcessNode _node = null!;
+
+    public async Task InitializeAsync() => _node = await InProcessNode.StartAsync(pathRepo: _repoRoot);
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        if (Directory.Exists(_repoRoot))
+        {
+            Directory.Delete(_repoRoot, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task PutRepository_BadTypeOrLocationOutsidePathRepo_IsRepositoryExceptionAndRegistersNothing()
+    {
+        var outside = await _node.PutAsync("/_snapshot/backups", new { type = "fs", settings = new { location = "/tmp/elsewhere" } });
+        var unknownType = await _node.PutAsync("/_snapshot/backups", new { type = "s4", settings = new { location = _repoRoot } });
+        var escaping = await _node.PutAsync("/_snapshot/backups", new { type = "fs", settings = new { location = "../outside" } });
+
+        outside.Status.Should().Be(HttpStatusCode.InternalServerError);
+        outside.Body!["error"]!["type"]!.GetValue<string>().Should().Be("repository_exception");
+        outside.Body["error"]!["reason"]!.GetValue<string>().Should().Contain("location [/tmp/elsewhere] doesn't match any of the locations specified by path.repo");
+        unknownType.Status.Should().Be(HttpStatusCode.InternalServerError);
+        unknownType.Body!["error"]!["reason"]!.GetValue<string>().Should().Contain("repository type [s4] does not exist");
+        escaping.Status.Should().Be(HttpStatusCode.InternalServerError);
+        (await _node.GetAsync("/_snapshot")).Body!.AsObject().Should().BeEmpty();
+        var missing = await _node.GetAsync("/_snapshot/backups");
+        missing.Status.Should().Be(HttpStatusCode.NotFound);
+        missing.Body!["error"]!["type"]!.GetValue<string>().Should().Be("repository_missing_exception");
+
+        var created = await _node.PutAsync("/_snapshot/backups", new { type = "fs", settings = new { location = "nightly" } });
+        created.Status.Should().Be(HttpStatusCode.OK);
+        var listed = (await _node.GetAsync("/_snapshot/backups")).Body!;
+        listed["backups"]!["type"]!.GetValue<string>().Should().Be("fs");
+        listed["backups"]!["settings"]!["location"]!.GetValue<string>().Should().Be("nightly");
+        Directory.Exists(Path.Combine(_repoRoot, "nightly")).Should().BeTrue();
+
+        (await _node.DeleteAsync("/_snapshot/backups")).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.GetAsync("/_snapshot/backups")).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task SnapshotDeleteIndexRestore_SameDocumentsIdsAndVersions_AndRenamedRestoreBesideTheOriginal()
+    {
+        (await _node.PutAsync("/books", new { settings = new { number_of_shards = 3, number_of_replicas = 0 }, mappings = new { properties = new { title = new { type = "text" }, year = new { type = "integer" } } } })).Status.Should().Be(HttpStatusCode.OK);
+        var lines = new List<string>();
+        for (var i = 0; i < 120; i++)
+        {
+            var routing = i % 10 == 0 ? ",\"routing\":\"r1\"" : string.Empty;
+            lines.Add("{\"index\":{\"_id\":\"b" + i + "\"" + routing + "}}");
+            lines.Add($$"""{"title":"book {{i}}","year":{{1900 + i}}}""");
+        }
+
+        (await _node.BulkAsync("/books/_bulk", lines)).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.PutAsync("/books/_doc/b1", new { title = "book 1, second edition", year = 2001 })).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.DeleteAsync("/books/_doc/b2")).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.PostAsync("/books/_refresh")).Status.Should().Be(HttpStatusCode.OK);
+        var before = await AllDocumentsAsync("books");
+        before.Should().HaveCount(119);
+
+        (await _node.PutAsync("/_snapshot/backups", new { type = "fs", settings = new { location = _repoRoot + "/backups" } })).Status.Should().Be(HttpStatusCode.OK);
+        var (snapStatus, snap) = await _node.PutAsync("/_snapshot/backups/snap-1?wait_for_completion=true", new { indices = "books" });
+        snapStatus.Should().Be(HttpStatusCode.OK);
+        snap!["snapshot"]!["state"]!.GetValue<string>().Should().Be("SUCCESS");
+        snap["snapshot"]!["indices"]!.AsArray().Select(i => i!.GetValue<string>()).Should().Equal("books");
+        snap["snapshot"]!["shards"]!["total"]!.GetValue<int>().Should().Be(3);
+        snap["snapshot"]!["shards"]!["successful"]!.GetValue<int>().Should().Be(3);
+        (await _node.PutAsync("/_snapshot/backups/snap-1?wait_for_completion=true", new { indices = "books" })).Body!["error"]!["type"]!.GetValue<string>()
+            .Should().Be("invalid_snapshot_name_exception");
+
+        var listed = (await _node.GetAsync("/_snapshot/backups/_all")).Body!;
+        listed["snapshots"]!.AsArray().Select(s => s!["snapshot"]!.GetValue<string>()).Should().Equal("snap-1");
+        var status = (await _node.GetAsync("/_snapshot/backups/snap-1/_status")).Body!;
+        status["snapshots"]![0]!["state"]!.GetValue<string>().Should().Be("SUCCESS");
+        status["snapshots"]![0]!["shards_stats"]!["done"]!.GetValue<int>().Should().Be(3);
+        status["snapshots"]![0]!["stats"]!["total"]!["file_count"]!.GetValue<long>().Should().BeGreaterThan(0);
+
+        // A restore over an open index is refused and changes nothing.
+        var refused = await _node.PostAsync("/_snapshot/backups/snap-1/_restore?wait_for_completion=true");
+        refused.Status.Should().Be(HttpStatusCode.InternalServerError);
+        refused.Body!["error"]!["type"]!.GetValue<string>().Should().Be("snapshot_restore_exception");
+
+        var (renamedStatus, renamed) = await _node.PostAsync("/_snapshot/backups/snap-1/_restore?wait_for_completion=true",
+            new { indices = "books", rename_pattern = "(.+)", rename_replacement = "restored_$1" });
+        renamedStatus.Should().Be(HttpStatusCode.OK);
+        renamed!["snapshot"]!["indices"]!.AsArray().Select(i => i!.GetValue<string>()).Should().Equal("restored_books");
+        (await AllDocumentsAsync("restored_books")).Should().BeEquivalentTo(before);
+
+        (await _node.DeleteAsync("/books")).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.PostAsync("/_snapshot/backups/snap-1/_restore?wait_for_completion=true", new { indices = "books" })).Status.Should().Be(HttpStatusCode.OK);
+
+        (await AllDocumentsAsync("books")).Should().BeEquivalentTo(before);
+        var edited = (await _node.GetAsync("/books/_doc/b1")).Body!;
+        edited["_version"]!.GetValue<long>().Should().Be(2);
+        edited["_source"]!["year"]!.GetValue<int>().Should().Be(2001);
+        (await _node.GetAsync("/books/_doc/b2")).Status.Should().Be(HttpStatusCode.NotFound);
+        (await _node.GetAsync("/books/_doc/b10?routing=r1")).Status.Should().Be(HttpStatusCode.OK);
+        var mapping = (await _node.GetAsync("/books/_mapping")).Body!;
+        mapping["books"]!["mappings"]!["properties"]!["year"]!["type"]!.GetValue<string>().Should().Be("integer");
+        (await _node.GetAsync("/books/_settings")).Body!["books"]!["settings"]!["index"]!["number_of_shards"]!.GetValue<string>().Should().Be("3");
+
+        (await _node.DeleteAsync("/_snapshot/backups/snap-1")).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.GetAsync("/_snapshot/backups/snap-1")).Status.Should().Be(HttpStatusCode.NotFound);
+        Directory.EnumerateFiles(Path.Combine(_repoRoot, "backups"), "*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    /// <summary>Every document of the index: id to (version, routing, source).</summary>
+    private async Task<Dictionary<string, string>> AllDocumentsAsync(string index)
+    {
+        var (status, body) = await _node.PostAsync($"/{index}/_search", new { size = 1000, version = true });
+        status.Should().Be(HttpStatusCode.OK);
+        var result = new Dictionary<string, string>();
+        foreach (var hit in body!["hits"]!["hits"]!.AsArray())
+        {
+            result[hit!["_id"]!.GetValue<string>()] = $"{hit["_version"]}|{hit["_routing"]}|{hit["_source"]!.ToJsonString()}";
+        }
+
+        return result;
+    }
+}
