@@ -35,7 +35,11 @@ public static class CloudTelemetry
 
         builder.Services.AddOptions<TelemetryOptions>().Bind(builder.Configuration.GetSection(TelemetryOptions.Section));
         builder.Services.AddRoleTelemetry(role);
-        builder.Services.AddTransient<IStartupFilter, RequestLoggingStartupFilter>();
+        if (options.HttpInstrumentation)
+        {
+            builder.Services.AddTransient<IStartupFilter, RequestLoggingStartupFilter>();
+        }
+
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 TelemetryNames.ServiceName(role),
@@ -43,10 +47,14 @@ public static class CloudTelemetry
                 serviceInstanceId: Environment.MachineName))
             .WithTracing(tracing =>
             {
-                tracing
-                    .AddSource(name)
-                    .AddSource("System.Net.Http")
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHousekeeping(context.Request.Path));
+                tracing.AddSource(name);
+                if (options.HttpInstrumentation)
+                {
+                    tracing
+                        .AddSource("System.Net.Http")
+                        .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHousekeeping(context.Request.Path));
+                }
+
                 if (otlp is not null)
                 {
                     tracing.AddOtlpExporter(o => Apply(o, otlp));
@@ -58,9 +66,14 @@ public static class CloudTelemetry
                     .AddMeter(name)
                     .AddMeter(ZooKeeperMetrics.MeterName)
                     .AddMeter("System.Runtime")
-                    .AddMeter("System.Net.Http")
-                    .AddAspNetCoreInstrumentation()
                     .AddPrometheusExporter();
+                if (options.HttpInstrumentation)
+                {
+                    metrics
+                        .AddMeter("System.Net.Http")
+                        .AddAspNetCoreInstrumentation();
+                }
+
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(o => Apply(o, otlp));

@@ -14,4 +14,12 @@ public sealed class TelemetryOptions
 
     /// <summary><c>grpc</c> (the default) or <c>http/protobuf</c>.</summary>
     public string OtlpProtocol { get; set; } = "grpc";
+
+    /// <summary>
+    /// Per-request ASP.NET Core and HttpClient instrumentation: a trace and a log event per HTTP request, and the
+    /// framework's request metrics. On by default; the proxy turns it off, because at tens of thousands of
+    /// requests/s it costs more than the forwarding itself (measured: benchmarks/Proxy), and counts its
+    /// traffic with its own instruments instead.
+    /// </summary>
+    public bool HttpInstrumentation { get; set; } = true;
 }
