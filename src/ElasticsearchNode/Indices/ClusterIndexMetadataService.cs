@@ -53,6 +53,12 @@ internal sealed class ClusterIndexMetadataService(ClusterNode node) : IIndexMeta
 
     public async Task<IndexMetadata> PutMappingAsync(string index, TypeMapping update, CancellationToken cancellationToken)
     {
+        // Most documents bring no new field: the master would find nothing to change, so do not ask it.
+        if (Current.Index(index) is { } known && IndexMetadataChanges.PutMapping(Current, index, update).Index == known)
+        {
+            return known;
+        }
+
         var state = await RunAsync(new IndexChange(IndexChange.PutMapping, [index], Mappings: Json(update)), cancellationToken);
         return ViewOf(state).Index(index) ?? throw ElasticsearchException.IndexNotFound(index);
     }
