@@ -71,11 +71,12 @@ wait_until n1 "/_cluster/health/kill" "d['status']=='green'"
 victim=$(call n1 GET '/_cat/shards?format=json' | python3 -c "import sys,json; print([s['node'] for s in json.load(sys.stdin) if s['index']=='kill' and s['prirep']=='p' and s['node']!='n1'][0])")
 t4=$(now)
 docker kill "$prefix-$victim" >/dev/null
-wait_until n1 "/_cluster/health/kill" "d['status']=='yellow' and d['active_primary_shards']==3 and d['number_of_nodes']==2"
+# Yellow or already green again (the empty replicas recover fast): what is measured is every primary active.
+wait_until n1 "/_cluster/health/kill" "d['status'] in ('yellow','green') and d['active_primary_shards']==3 and d['number_of_nodes']==2"
 t5=$(now)
 kill_to_yellow=$(python3 -c "print(f'{$t5-$t4:.1f}')")
 
 printf '\n%-44s %s\n' "cluster (image $image)" "figure | target"
 printf '%-44s %s\n' "3-node formation (first run to one cluster)" "$formation s | -"
 printf '%-44s %s\n' "relocation of one shard ($docs docs)" "$relocation | >= 50 MB/s"
-printf '%-44s %s\n' "docker kill of a primary's node to yellow" "$kill_to_yellow s | <= 5 s"
+printf '%-44s %s\n' "docker kill of a primary's node to promoted" "$kill_to_yellow s | <= 5 s"
