@@ -38,7 +38,8 @@ internal sealed record AllocationSettings(
     /// <summary>Null when the value is valid for the allocation setting <paramref name="key"/>, else why not (for PUT _cluster/settings).</summary>
     public static string? Validate(string key, string? value)
     {
-        if (value is null)
+        // JSON null arrives flattened as "": it resets the setting to its default, as in Elasticsearch.
+        if (string.IsNullOrEmpty(value))
         {
             return null;
         }
