@@ -105,29 +105,19 @@ public sealed class LocalPlatform : IAsyncDisposable
         var dataRoot = Path.Combine(_root, hostId);
         Directory.CreateDirectory(dataRoot);
         var first = 31000 + (index * 400) + (Random.Shared.Next(0, 40) * 10);
-        var host = new PlatformHost(hostId, "zone-" + zone.ToString(CultureInfo.InvariantCulture), dataRoot, string.Create(CultureInfo.InvariantCulture, $"{first}-{first + 99}"));
+        var host = new PlatformHost(new HostAgentSettings(ZooKeeper.ConnectString, hostId, "zone-" + zone.ToString(CultureInfo.InvariantCulture), dataRoot, first)
+        {
+            SessionTimeoutSeconds = 6,
+            HostAddress = HostAddress,
+        });
         StartAgents(host);
         return host;
     }
 
-    private void StartAgents(PlatformHost host)
+    private static void StartAgents(PlatformHost host)
     {
-        var runner = CommonSettings();
-        runner["Runner:HostId"] = host.HostId;
-        runner["Runner:DataRoot"] = host.DataRoot;
-        host.Runner = RoleProcess.Start("Runner", runner);
-
-        var allocator = CommonSettings();
-        allocator["Allocator:AllocatorId"] = host.HostId;
-        allocator["Allocator:Zone"] = host.Zone;
-        allocator["Allocator:HostAddress"] = HostAddress;
-        allocator["Allocator:DataRoot"] = host.DataRoot;
-        allocator["Allocator:MemoryCapacityMb"] = "4096";
-        allocator["Allocator:ImageTemplate"] = "cloud/elasticsearch:{version}";
-        allocator["Allocator:PortRange"] = host.PortRange;
-        allocator["Allocator:ProbeInterval"] = "00:00:01";
-        allocator["Allocator:StopTimeoutSeconds"] = "10";
-        host.Allocator = RoleProcess.Start("Allocator", allocator);
+        host.Runner = RoleProcess.Start("Runner", host.Agents.Runner());
+        host.Allocator = RoleProcess.Start("Allocator", host.Agents.Allocator());
     }
 
     private Dictionary<string, string> CommonSettings() => new()

@@ -5,28 +5,25 @@ namespace Cloud.EndToEnd.Tests.Platform;
 /// <summary>One simulated bare-metal host of a <see cref="LocalPlatform"/>: a runner and an allocator sharing a host id and data root.</summary>
 public sealed class PlatformHost : IAsyncDisposable
 {
-    internal PlatformHost(string hostId, string zone, string dataRoot, string portRange)
-    {
-        HostId = hostId;
-        Zone = zone;
-        DataRoot = dataRoot;
-        PortRange = portRange;
-    }
+    internal PlatformHost(HostAgentSettings agents) => Agents = agents;
 
-    public string HostId { get; }
+    /// <summary>How its runner and allocator start (shared with the other test platforms, tests/Testing).</summary>
+    public HostAgentSettings Agents { get; }
 
-    public string Zone { get; }
+    public string HostId => Agents.HostId;
 
-    public string DataRoot { get; }
+    public string Zone => Agents.Zone;
 
-    public string PortRange { get; }
+    public string DataRoot => Agents.DataRoot;
+
+    public string PortRange => Agents.PortRange;
 
     public RoleProcess? Runner { get; internal set; }
 
     public RoleProcess? Allocator { get; internal set; }
 
     /// <summary>The Docker label the runner puts on every container it owns.</summary>
-    public string ContainerLabel => "cloud.runner.host=" + HostId;
+    public string ContainerLabel => Agents.ContainerLabel;
 
     /// <summary>The host dies: both agents killed (no graceful stop) and every container of the host killed with them.</summary>
     public async Task KillWithContainersAsync()

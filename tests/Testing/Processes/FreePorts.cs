@@ -48,6 +48,40 @@ public static class FreePorts
         }
     }
 
+    /// <summary>
+    /// A block of consecutive ports below the ephemeral range, none handed out before in this run and
+    /// none listened on now: for a simulated host's instances (an allocator's <c>PortRange</c>).
+    /// </summary>
+    /// <returns>The block's first port.</returns>
+    public static int NextRange(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        lock (Gate)
+        {
+            var (low, _) = EphemeralRange;
+            var blocks = (low - Lowest) / count;
+            if (blocks < 1)
+            {
+                throw new InvalidOperationException($"no block of {count} ports fits below the ephemeral range starting at {low}");
+            }
+
+            for (var attempt = 0; attempt < blocks * 4; attempt++)
+            {
+                var first = Lowest + (Random.Shared.Next(blocks) * count);
+                var ports = Enumerable.Range(first, count);
+                if (ports.Any(Issued.Contains) || !ports.All(IsFree))
+                {
+                    continue;
+                }
+
+                Issued.UnionWith(ports);
+                return first;
+            }
+
+            throw new InvalidOperationException($"no free block of {count} ports below {low}");
+        }
+    }
+
     private static bool IsFree(int port)
     {
         try
