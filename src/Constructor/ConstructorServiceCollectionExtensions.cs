@@ -37,6 +37,7 @@ public static class ConstructorServiceCollectionExtensions
         services.AddSingleton<RoutingWriter>();
         services.AddSingleton<AssignmentWriter>();
         services.AddSingleton<PlanSteps>();
+        services.AddSingleton<PlanCancelWatcher>();
         services.AddSingleton<PlanRunner>();
         services.AddSingleton<Remediation>();
         services.AddSingleton<ConstructorLeader>();

@@ -17,6 +17,7 @@ namespace Cloud.Constructor.Execution;
 public sealed partial class PlanRunner(
     ClusterStore store,
     PlanSteps steps,
+    PlanCancelWatcher cancelWatcher,
     AssignmentWriter assignments,
     RoutingWriter routing,
     IOptions<ConstructorOptions> options,
@@ -73,74 +74,126 @@ public sealed partial class PlanRunner(
                 continue;
             }
 
-            var latest = await store.TryGetAsync(clusterId, cancellationToken);
-            if (latest?.Plans.Pending?.PlanId != pending.PlanId)
+            for (var tries = 1; ; tries++)
             {
-                return;
-            }
+                var latest = await store.TryGetAsync(clusterId, cancellationToken);
+                if (latest?.Plans.Pending?.PlanId != pending.PlanId)
+                {
+                    return;
+                }
 
-            if (latest.Plans.Pending.CancelRequested)
-            {
-                await RollBackAsync(context, attempt, "cancelled", "the pending plan was cancelled", cancellationToken);
-                return;
-            }
+                // Past the point of no return the old instances are gone: going back would leave the cluster
+                // with nothing, so a cancel or a passed deadline no longer rolls back; the plan goes forward.
+                var forwardOnly = IsPastNoReturn(attempt, stepId);
+                if (latest.Plans.Pending.CancelRequested && !forwardOnly)
+                {
+                    await RollBackAsync(context, attempt, "cancelled", "the pending plan was cancelled", cancellationToken);
+                    return;
+                }
 
-            if (timeProvider.GetUtcNow() > context.Deadline)
-            {
-                await RollBackAsync(context, attempt, "error", $"plan timed out (deadline {context.Deadline:O})", cancellationToken);
-                return;
-            }
+                if (timeProvider.GetUtcNow() > context.Deadline && !forwardOnly)
+                {
+                    await RollBackAsync(context, attempt, "error", $"plan timed out (deadline {context.Deadline:O})", cancellationToken);
+                    return;
+                }
 
-            var started = timeProvider.GetUtcNow();
-            attempt = attempt.WithStep(new StepRecord { StepId = stepId, Status = StepStatuses.Running, Started = started });
-            if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
-            {
-                return;
-            }
+                var started = timeProvider.GetUtcNow();
+                attempt = attempt.WithStep(new StepRecord { StepId = stepId, Status = StepStatuses.Running, Started = started });
+                if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
+                {
+                    return;
+                }
 
-            if (stepId == StepIds.RecordPlan)
-            {
-                await RecordPlanAsync(context, attempt, started, cancellationToken);
+                if (stepId == StepIds.RecordPlan)
+                {
+                    await RecordPlanAsync(context, attempt, started, "success", null, cancellationToken);
+                    CrashIfAskedAfter(stepId);
+                    return;
+                }
+
+                LogStep(clusterId, pending.PlanId, stepId);
+                var watch = Stopwatch.StartNew();
+                var (outcome, cancelled) = await RunStepAsync(stepId, context, cancellable: !forwardOnly, cancellationToken);
+                attempt = attempt.WithStep(new StepRecord
+                {
+                    StepId = stepId,
+                    Status = outcome.Status,
+                    Started = started,
+                    Completed = timeProvider.GetUtcNow(),
+                    DurationMs = watch.ElapsedMilliseconds,
+                    InfoLog = outcome.InfoLog,
+                });
+                if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
+                {
+                    return;
+                }
+
                 CrashIfAskedAfter(stepId);
-                return;
-            }
+                if (cancelled)
+                {
+                    await RollBackAsync(context, attempt, "cancelled", "the pending plan was cancelled", cancellationToken);
+                    return;
+                }
 
-            LogStep(clusterId, pending.PlanId, stepId);
-            StepOutcome outcome;
-            var watch = Stopwatch.StartNew();
-            try
-            {
-                outcome = await steps.RunAsync(stepId, context, cancellationToken);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                outcome = StepOutcome.Error($"{ex.GetType().Name}: {ex.Message}");
-            }
+                if (outcome.Status != StepStatuses.Error)
+                {
+                    break;
+                }
 
-            attempt = attempt.WithStep(new StepRecord
-            {
-                StepId = stepId,
-                Status = outcome.Status,
-                Started = started,
-                Completed = timeProvider.GetUtcNow(),
-                DurationMs = watch.ElapsedMilliseconds,
-                InfoLog = outcome.InfoLog,
-            });
-            if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
-            {
-                return;
-            }
+                var reason = $"step {stepId} failed: {string.Join("; ", outcome.InfoLog)}";
+                if (!forwardOnly)
+                {
+                    await RollBackAsync(context, attempt, "error", reason, cancellationToken);
+                    return;
+                }
 
-            CrashIfAskedAfter(stepId);
-            if (outcome.Status == StepStatuses.Error)
-            {
-                await RollBackAsync(context, attempt, "error", $"step {stepId} failed: {string.Join("; ", outcome.InfoLog)}", cancellationToken);
-                return;
+                if (timeProvider.GetUtcNow() > context.Deadline)
+                {
+                    // The plan's instances are what runs now: record that truthfully, with the failure.
+                    await RecordPlanAsync(context, attempt, timeProvider.GetUtcNow(), "error", $"{reason} (past the plan's deadline; not rolled back: the old instances are stopped)", cancellationToken);
+                    return;
+                }
+
+                LogRetryingStep(clusterId, pending.PlanId, stepId, reason);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, _options.PollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(tries, 6)))), timeProvider, cancellationToken);
             }
         }
     }
 
-    private async Task RecordPlanAsync(PlanContext context, PlanAttempt attempt, DateTimeOffset started, CancellationToken cancellationToken)
+    /// <summary>Whether the old instances may already be stopped when <paramref name="stepId"/> runs (see <see cref="StepCatalog.PointOfNoReturn"/>).</summary>
+    private static bool IsPastNoReturn(PlanAttempt attempt, string stepId) =>
+        stepId == StepCatalog.PointOfNoReturn
+        || attempt.Steps.Any(s => s.StepId == StepCatalog.PointOfNoReturn && s.Status != StepStatuses.Pending);
+
+    /// <summary>Runs one step; a cancel of the pending plan while it runs stops it (unless it may not be stopped).</summary>
+    private async Task<(StepOutcome Outcome, bool Cancelled)> RunStepAsync(string stepId, PlanContext context, bool cancellable, CancellationToken cancellationToken)
+    {
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // A cancel must not wait for a step that waits on something that never comes (an image that does
+        // not exist, say): the step is stopped where it is and the plan rolled back.
+        var cancelWatch = cancellable ? cancelWatcher.CancelWhenRequestedAsync(context.ClusterId, context.Pending.PlanId, step, cancellationToken) : Task.CompletedTask;
+        try
+        {
+            return (await steps.RunAsync(stepId, context, step.Token), false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (StepOutcome.Error("stopped: the pending plan was cancelled while this step ran"), true);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (StepOutcome.Error($"{ex.GetType().Name}: {ex.Message}"), false);
+        }
+        finally
+        {
+            await step.CancelAsync();
+            await cancelWatch;
+        }
+    }
+
+    /// <summary>Makes the pending plan current; <paramref name="outcome"/> is <c>error</c> only for a plan that failed past its point of no return.</summary>
+    private async Task RecordPlanAsync(PlanContext context, PlanAttempt attempt, DateTimeOffset started, string outcome, string? error, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var finished = attempt.WithStep(new StepRecord
@@ -151,10 +204,10 @@ public sealed partial class PlanRunner(
             Completed = now,
             DurationMs = (long)(now - started).TotalMilliseconds,
             InfoLog = [$"plan {context.Pending.PlanId} is current"],
-        }) with { Status = "success", Completed = now };
+        }) with { Status = outcome, Completed = now, Error = error };
         var pending = context.Pending;
-        var done = pending with { Outcome = "success", CompletedAt = now, CancelRequested = false };
-        var next = pending.NextPhaseVersion is { } version
+        var done = pending with { Outcome = outcome, CompletedAt = now, CancelRequested = false };
+        var next = outcome == "success" && pending.NextPhaseVersion is { } version
             ? pending with
             {
                 PlanId = pending.PlanId + "-phase-2",
@@ -264,6 +317,9 @@ public sealed partial class PlanRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterId}: plan {PlanId} rolls back: {Reason}")]
     private partial void LogRollingBack(string clusterId, string planId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterId}: plan {PlanId} is past its point of no return; retrying step {StepId} ({Reason})")]
+    private partial void LogRetryingStep(string clusterId, string planId, string stepId, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Test hook Constructor:CrashAfterStep: killing this process after step {StepId}")]
     private partial void LogCrashHook(string stepId);

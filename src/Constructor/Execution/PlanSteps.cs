@@ -158,38 +158,34 @@ public sealed class PlanSteps(
             context,
             cancellationToken);
         var log = instances.Select(i => $"{i.InstanceName} running at {statuses[i.InstanceName].Host}:{statuses[i.InstanceName].HttpPort}").ToList();
-        var client = await ClientAsync(context, instances, cancellationToken);
         var wanted = instances.Select(i => i.InstanceName).ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<CatNode> listed = [];
+        var joinDeadline = timeProvider.GetUtcNow() + _options.JoinTimeout;
         try
         {
-            var joinDeadline = timeProvider.GetUtcNow() + _options.JoinTimeout;
             while (true)
             {
                 try
                 {
-                    listed = await client!.GetNodesAsync(cancellationToken);
-                    if (wanted.IsSubsetOf(listed.Select(n => n.Name ?? string.Empty)))
+                    // Any answering instance will do: every node of one cluster lists all its nodes.
+                    var client = await ClientAsync(context, instances, cancellationToken);
+                    if (client is not null)
                     {
-                        log.Add($"all {instances.Count} joined the cluster (_cat/nodes)");
-                        break;
+                        listed = await client.GetNodesAsync(cancellationToken);
+                        if (wanted.IsSubsetOf(listed.Select(n => n.Name ?? string.Empty)))
+                        {
+                            log.Add($"all {instances.Count} joined the cluster (_cat/nodes)");
+                            break;
+                        }
                     }
                 }
                 catch (ElasticsearchUnavailableException)
                 {
+                    // No master yet (the cluster is forming or electing): ask again.
                 }
 
                 if (timeProvider.GetUtcNow() > joinDeadline)
                 {
-                    // Nodes that each report a cluster of their own cannot be made to join by waiting:
-                    // the node build lacks clustering. Say so instead of calling the join verified.
-                    var uuids = instances.Select(i => statuses[i.InstanceName].Probe?.ClusterUuid).Where(u => u is not null and not "_na_").Distinct().Count();
-                    if (uuids > 1)
-                    {
-                        log.Add($"NOT VERIFIED: after {_options.JoinTimeout.TotalSeconds:0} s _cat/nodes lists only [{string.Join(',', listed.Select(n => n.Name))}] and the instances report {uuids} different cluster_uuids: the nodes did not form one cluster (the node build lacks clustering)");
-                        return StepOutcome.Skipped([.. log]);
-                    }
-
                     return StepOutcome.Error([.. log, $"the new instances did not join within {_options.JoinTimeout.TotalSeconds:0} s; _cat/nodes lists [{string.Join(',', listed.Select(n => n.Name))}]"]);
                 }
 
@@ -317,32 +313,8 @@ public sealed class PlanSteps(
         }
 
         var log = new List<string>();
-        var client = await ClientAsync(context, context.Target, cancellationToken);
-        if (client is null)
-        {
-            return StepOutcome.Error("no instance of the cluster answers");
-        }
-
-        try
-        {
-            await client.PutPersistentSettingsAsync(new Dictionary<string, string?> { [ExcludeNameSetting] = null }, cancellationToken);
-            log.Add($"{ExcludeNameSetting} cleared");
-        }
-        catch (ElasticsearchUnsupportedApiException ex)
-        {
-            log.Add($"cluster settings not offered by the node: {ex.Message}");
-        }
-
-        try
-        {
-            await client.ClearVotingExclusionsAsync(cancellationToken);
-            log.Add("voting exclusions cleared");
-        }
-        catch (ElasticsearchUnsupportedApiException ex)
-        {
-            log.Add($"voting exclusions not offered by the node: {ex.Message}");
-        }
-
+        await TryAsync(context, log, $"{ExcludeNameSetting} cleared", client => client.PutPersistentSettingsAsync(new Dictionary<string, string?> { [ExcludeNameSetting] = null }, cancellationToken), cancellationToken);
+        await TryAsync(context, log, "voting exclusions cleared", client => client.ClearVotingExclusionsAsync(cancellationToken), cancellationToken);
         return StepOutcome.Success([.. log]);
     }
 
@@ -390,7 +362,7 @@ public sealed class PlanSteps(
         }
 
         var others = context.Target.Where(i => !members.Contains(i)).ToList();
-        var client = await ClientAsync(context, others.Count > 0 ? others : members, cancellationToken);
+        IReadOnlyList<PlannedInstance> through = others.Count > 0 ? others : members;
 
         // Out of routing before anything stops.
         var remaining = context.Target.Where(i => !members.Contains(i)).Select(i => i.InstanceName).ToImmutableArray();
@@ -398,18 +370,24 @@ public sealed class PlanSteps(
         await routing.WriteAsync(context.ClusterId, updated!.Plans, cancellationToken);
         log.Add($"out of routing: {string.Join(',', members.Select(m => m.InstanceName))}");
 
-        await TryAsync(log, "allocation limited to primaries", () => client!.PutPersistentSettingsAsync(new Dictionary<string, string?> { [AllocationEnableSetting] = "primaries" }, cancellationToken));
+        await TryAsync(context, log, "allocation limited to primaries", client => client.PutPersistentSettingsAsync(new Dictionary<string, string?> { [AllocationEnableSetting] = "primaries" }, cancellationToken), cancellationToken, through);
         var nodeIds = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var member in members)
         {
             if (statuses.TryGetValue(member.InstanceName, out var status) && status.Probe?.Reachable == true)
             {
-                await TryAsync(log, $"{member.InstanceName}: node shutdown (restart) registered", async () =>
-                {
-                    var local = await elasticsearch.For(status.Host, status.HttpPort).GetLocalNodeAsync(cancellationToken);
-                    nodeIds[member.InstanceName] = local.NodeId;
-                    await client!.PutNodeShutdownAsync(local.NodeId, "restart", $"plan {context.Pending.PlanId}", cancellationToken);
-                });
+                await TryAsync(
+                    context,
+                    log,
+                    $"{member.InstanceName}: node shutdown (restart) registered",
+                    async client =>
+                    {
+                        var local = await elasticsearch.For(status.Host, status.HttpPort).GetLocalNodeAsync(cancellationToken);
+                        nodeIds[member.InstanceName] = local.NodeId;
+                        await client.PutNodeShutdownAsync(local.NodeId, "restart", $"plan {context.Pending.PlanId}", cancellationToken);
+                    },
+                    cancellationToken,
+                    through);
             }
         }
 
@@ -430,13 +408,12 @@ public sealed class PlanSteps(
             cancellationToken);
         log.Add($"group {group} runs {version}");
 
-        client = await ClientAsync(context, context.Target, cancellationToken);
         foreach (var (name, nodeId) in nodeIds)
         {
-            await TryAsync(log, $"{name}: node shutdown cleared", () => client!.DeleteNodeShutdownAsync(nodeId, cancellationToken));
+            await TryAsync(context, log, $"{name}: node shutdown cleared", client => client.DeleteNodeShutdownAsync(nodeId, cancellationToken), cancellationToken);
         }
 
-        await TryAsync(log, "allocation enabled", () => client!.PutPersistentSettingsAsync(new Dictionary<string, string?> { [AllocationEnableSetting] = null }, cancellationToken));
+        await TryAsync(context, log, "allocation enabled", client => client.PutPersistentSettingsAsync(new Dictionary<string, string?> { [AllocationEnableSetting] = null }, cancellationToken), cancellationToken);
         var back = context.Target.Select(i => i.InstanceName).Where(n => remaining.Contains(n) || members.Any(m => m.InstanceName == n)).ToImmutableArray();
         updated = await store.UpdateAsync(context.ClusterId, s => s.Plans with { RoutedInstances = back }, cancellationToken);
         await routing.WriteAsync(context.ClusterId, updated!.Plans, cancellationToken);
@@ -444,11 +421,23 @@ public sealed class PlanSteps(
         return StepOutcome.Success([.. log]);
     }
 
-    private static async Task TryAsync(List<string> log, string what, Func<Task> action)
+    /// <summary>
+    /// One call to the cluster (through <paramref name="through"/> first, else any instance of the plan), retried
+    /// while the cluster is unavailable; a call the node does not offer is logged as not done, not as success.
+    /// </summary>
+    private async Task TryAsync(PlanContext context, List<string> log, string what, Func<ElasticsearchClient, Task> action, CancellationToken cancellationToken, IEnumerable<PlannedInstance>? through = null)
     {
         try
         {
-            await action();
+            await CallAsync(
+                context,
+                through ?? context.Target,
+                async client =>
+                {
+                    await action(client);
+                    return what;
+                },
+                cancellationToken);
             log.Add(what);
         }
         catch (ElasticsearchUnsupportedApiException ex)
@@ -459,22 +448,33 @@ public sealed class PlanSteps(
 
     private async Task<StepOutcome> UnlessUnsupportedAsync(PlanContext context, Func<ElasticsearchClient, Task<StepOutcome>> action, string what, CancellationToken cancellationToken, bool preferTarget = false)
     {
-        var client = await ClientAsync(context, preferTarget ? context.Target : context.From.IsEmpty ? context.Target : context.From, cancellationToken)
-            ?? await ClientAsync(context, context.Target, cancellationToken);
-        if (client is null)
-        {
-            return StepOutcome.Error("no instance of the cluster answers");
-        }
-
         try
         {
-            return await action(client);
+            return await CallAsync(context, preferTarget ? context.Target : context.From.IsEmpty ? context.Target : context.From, action, cancellationToken);
         }
         catch (ElasticsearchUnsupportedApiException ex)
         {
             return StepOutcome.Skipped($"not done, the node does not offer {what}: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// Calls the cluster through one of its answering instances (<paramref name="preferred"/> first). While
+    /// the cluster is unavailable (no instance answers, no elected master: a master election after old
+    /// masters left, a node restarting) it calls again, through whichever instance answers then, until the
+    /// plan's deadline. Every other error is the caller's.
+    /// </summary>
+    private Task<T> CallAsync<T>(PlanContext context, IEnumerable<PlannedInstance> preferred, Func<ElasticsearchClient, Task<T>> action, CancellationToken cancellationToken)
+        where T : class =>
+        WaitAsync(
+            async () =>
+            {
+                var client = await ClientAsync(context, preferred, cancellationToken)
+                    ?? throw new ElasticsearchUnavailableException("no instance of the cluster answers");
+                return await action(client);
+            },
+            context,
+            cancellationToken);
 
     private async Task<ElasticsearchClient?> ClientAsync(PlanContext context, IEnumerable<PlannedInstance> preferred, CancellationToken cancellationToken)
     {

@@ -7,6 +7,12 @@ namespace Cloud.Constructor.Execution;
 /// <summary>Which steps a recorded plan runs, in order. Pure: the same plan always gives the same steps, so a resumed attempt continues the same list.</summary>
 public static class StepCatalog
 {
+    /// <summary>
+    /// The step from which a grow-and-shrink no longer rolls back: it stops the old instances, after which
+    /// going back would leave the cluster without the instances it runs on. Failures from here on are retried.
+    /// </summary>
+    public const string PointOfNoReturn = StepIds.StopOldInstances;
+
     public static ImmutableArray<string> StepsFor(PlanRecord pending, PlanRecord? current)
     {
         ArgumentNullException.ThrowIfNull(pending);
