@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Cloud.Constructor.Tests.Support;
 using Cloud.Shared.Coordination;
 using Cloud.Testing;
@@ -10,9 +12,13 @@ namespace Cloud.Constructor.Tests.Integration;
 /// <summary>The API against the real constructor process, ZooKeeper and registered allocators; no plan runs here.</summary>
 [Collection(PlatformCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class ApiTests(PlatformFixture platform)
+public sealed class ApiTests(PlatformFixture platform) : IAsyncLifetime
 {
     private const string Clusters = "/api/v1/clusters/elasticsearch";
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => platform.RetireClustersAsync();
 
     public static TheoryData<string, string, string?> BadCreates => new()
     {
@@ -48,14 +54,14 @@ public sealed class ApiTests(PlatformFixture platform)
     [Fact]
     public async Task Plan_BadChanges_RefusedAndNothingChanges()
     {
-        var (created, body) = await platform.SendAsync(HttpMethod.Post, Clusters, PlanBodies.Create("refusals", version: "8.16.0"));
+        var (created, body) = await platform.SendAsync(HttpMethod.Post, Clusters, PlanBodies.Create("refusals", version: "8.16.0", zones: 1));
         created.Should().Be(201);
         var id = body.GetProperty("cluster_id").GetString()!;
         await platform.WaitForPlanAsync(id);
         var before = await platform.GetAsync($"{Clusters}/{id}");
 
-        var (downgrade, d) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", PlanBodies.Plan(version: "8.15.0"));
-        var (both, b) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", PlanBodies.Plan(version: "9.0.0", memory: 2048).Replace("8.15.0", "8.16.0", StringComparison.Ordinal));
+        var (downgrade, d) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", PlanBodies.Plan(version: "8.15.0", zones: 1));
+        var (both, b) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", PlanBodies.Plan(version: "9.0.0", memory: 2048, zones: 1).Replace("8.15.0", "8.16.0", StringComparison.Ordinal));
 
         downgrade.Should().Be(400);
         d.GetProperty("errors")[0].GetProperty("code").GetString().Should().Be("plan.version_downgrade");
@@ -90,7 +96,7 @@ public sealed class ApiTests(PlatformFixture platform)
         var allocator = list.GetProperty("allocators").EnumerateArray().Single(a => a.GetProperty("allocator_id").GetString() == host.HostId);
         allocator.GetProperty("zone").GetString().Should().Be(host.Zone);
         allocator.GetProperty("connected").GetBoolean().Should().BeTrue();
-        allocator.GetProperty("capacity").GetProperty("memory").GetProperty("total_mb").GetInt64().Should().Be(8192);
+        allocator.GetProperty("capacity").GetProperty("memory").GetProperty("total_mb").GetInt64().Should().Be(PlatformFixture.AllocatorMemoryMb);
 
         try
         {
@@ -117,7 +123,7 @@ public sealed class ApiTests(PlatformFixture platform)
     [Fact]
     public async Task RoutingOverride_PutShownAndDeleted_BadOneRefused()
     {
-        var (created, body) = await platform.SendAsync(HttpMethod.Post, Clusters, PlanBodies.Create("overrides"));
+        var (created, body) = await platform.SendAsync(HttpMethod.Post, Clusters, PlanBodies.Create("overrides", zones: 1));
         created.Should().Be(201);
         var id = body.GetProperty("cluster_id").GetString()!;
 
@@ -139,6 +145,25 @@ public sealed class ApiTests(PlatformFixture platform)
         (await platform.SendAsync(HttpMethod.Delete, $"{Clusters}/{id}/routing/overrides/incident-42")).Status.Should().Be(200);
         (await platform.ZooKeeperChildrenAsync(CloudPaths.OverridesOf(id))).Should().BeEmpty();
         (await platform.SendAsync(HttpMethod.Delete, $"{Clusters}/{id}/routing/overrides/incident-42")).Status.Should().Be(404);
+    }
+
+    [Fact]
+    public async Task Routing_TrafficFilterOnTheRoutingNode_KeptWhenTheConstructorRewritesIt()
+    {
+        var id = await platform.CreateClusterAsync("filtered", zones: 1);
+        var instance = PlanScenarioTests.Names(await platform.GetAsync($"{Clusters}/{id}")).Single();
+        var path = CloudPaths.RoutingOf(id);
+        var node = await platform.Observer.GetDataAsync(path);
+        var table = JsonNode.Parse(node.Data)!.AsObject();
+        table["allowed_sources"] = new JsonArray("10.0.0.0/8", "192.168.1.7");
+        await platform.Observer.SetDataAsync(path, Encoding.UTF8.GetBytes(table.ToJsonString()), node.Stat.Version);
+
+        (await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/instances/{instance}/maintenance-mode/_start")).Status.Should().Be(202);
+
+        var rewritten = JsonDocument.Parse((await platform.Observer.GetDataAsync(path)).Data).RootElement;
+        rewritten.GetProperty("maintenance").EnumerateArray().Select(e => e.GetString()).Should().Equal(instance);
+        rewritten.GetProperty("instances").GetArrayLength().Should().Be(0, "an instance in maintenance takes no traffic");
+        rewritten.GetProperty("allowed_sources").EnumerateArray().Select(e => e.GetString()).Should().Equal("10.0.0.0/8", "192.168.1.7");
     }
 
     [Fact]

@@ -8,15 +8,14 @@ namespace Cloud.Constructor.Tests.Integration;
 
 /// <summary>
 /// The leading constructor dies right after each step of a grow-and-shrink is recorded (the
-/// <c>Constructor:CrashAfterStep</c> hook kills the process); another constructor takes the lead,
-/// resumes at the next step, and the plan finishes exactly once with exactly its instances.
+/// <c>Constructor:CrashAfterStep</c> hook kills the process); the constructor next in line takes the
+/// lead once the dead one's session expires, resumes at the next step, and the plan finishes exactly
+/// once with exactly its instances.
 /// </summary>
-[Collection(PlatformCollection.Name)]
+[Collection(LeaderCrashCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class LeaderCrashTests(PlatformFixture platform)
+public sealed class LeaderCrashTests(LeaderCrashPlatformFixture platform)
 {
-    private static string? _clusterId;
-
     public static TheoryData<string> Boundaries => new()
     {
         "verify_version_compatibility",
@@ -37,22 +36,33 @@ public sealed class LeaderCrashTests(PlatformFixture platform)
     [MemberData(nameof(Boundaries))]
     public async Task GrowAndShrink_LeaderKilledAfterStep_NewLeaderFinishesThePlanExactlyOnce(string step)
     {
-        _clusterId ??= await platform.CreateClusterAsync("crash");
-        var id = _clusterId;
+        var id = await platform.ClusterAsync();
         var before = await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}");
         var memory = PlanScenarioTests.Instances(before)[0].GetProperty("memory_mb").GetInt64() == 1024 ? 1536 : 1024;
 
-        await platform.StopConstructorAsync();
-        await platform.StartConstructorAsync(crashAfterStep: step);
-        var crashing = platform.Constructor!;
-        var (status, accepted) = await platform.SendAsync(HttpMethod.Post, $"/api/v1/clusters/elasticsearch/{id}/plan", PlanBodies.Plan(memory: memory));
-        status.Should().Be(202, accepted.ToString());
-        var planId = accepted.GetProperty("plan_id").GetString()!;
-        var planned = accepted.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instance_name").GetString()!).ToList();
-
-        (await crashing.Process.WaitForExitAsync(PlatformFixture.PlanWait)).Should().BeTrue($"the leader kills itself after {step}");
-        await platform.StopConstructorAsync();
-        await platform.StartConstructorAsync();
+        // The constructor that will crash takes the lead from the one so far; the one that resumes waits in line behind it.
+        var crashing = await platform.StartStandbyConstructorAsync(crashAfterStep: step);
+        await platform.UseConstructorAsync(crashing);
+        await platform.WaitForLeaderAsync(crashing.Id);
+        var resuming = await platform.StartStandbyConstructorAsync();
+        string planId;
+        List<string> planned;
+        try
+        {
+            var (status, accepted) = await platform.SendAsync(HttpMethod.Post, $"/api/v1/clusters/elasticsearch/{id}/plan", PlanBodies.Plan(memory: memory));
+            status.Should().Be(202, accepted.ToString());
+            planId = accepted.GetProperty("plan_id").GetString()!;
+            planned = [.. accepted.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instance_name").GetString()!)];
+            if (!await crashing.Process.Process.WaitForExitAsync(PlatformFixture.PlanWait))
+            {
+                Assert.Fail($"the leader did not kill itself after {step}; the plan so far: {await platform.LatestAttemptAsync(id)}");
+            }
+        }
+        finally
+        {
+            // Whatever happened, the next test starts from one constructor, leading.
+            await platform.UseConstructorAsync(resuming);
+        }
         var after = await platform.WaitForPlanAsync(id);
 
         after.GetProperty("plan_info").GetProperty("current").GetProperty("plan_id").GetString().Should().Be(planId);
@@ -81,9 +91,9 @@ public sealed class LeaderCrashTests(PlatformFixture platform)
 
         assigned.Should().BeEquivalentTo(planned.Select(n => $"{id}-{n}"), "no instance duplicated, none lost");
         await Eventually.AssertAsync(
-            async () => (await DockerEngine.CliAsync("ps", "-q", "--filter", $"label=cloud.cluster-id={id}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 3,
+            async () => (await DockerEngine.CliAsync("ps", "-q", "--filter", $"label=cloud.cluster-id={id}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == planned.Count,
             TimeSpan.FromSeconds(60),
-            "exactly the plan's three containers running");
+            "exactly the plan's containers running");
         (await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}/routing")).GetProperty("routing_table").GetProperty("instances")
             .EnumerateArray().Select(e => e.GetString()).Should().BeEquivalentTo(planned);
     }

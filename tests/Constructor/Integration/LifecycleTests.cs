@@ -10,16 +10,20 @@ namespace Cloud.Constructor.Tests.Integration;
 /// <summary>Cancelling a pending plan, shutting a cluster down and deleting it, end to end.</summary>
 [Collection(PlatformCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class LifecycleTests(PlatformFixture platform)
+public sealed class LifecycleTests(PlatformFixture platform) : IAsyncLifetime
 {
     private const string Clusters = "/api/v1/clusters/elasticsearch";
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => platform.RetireClustersAsync();
 
     [Fact]
     public async Task CancelPending_PlanStuckOnAnImageThatDoesNotExist_RolledBackToCurrent()
     {
-        var id = await platform.CreateClusterAsync("cancel");
+        var id = await platform.CreateClusterAsync("cancel", zones: 1);
         var before = PlanScenarioTests.Names(await platform.GetAsync($"{Clusters}/{id}"));
-        var stuck = """{"elasticsearch":{"version":"8.15.0","docker_image":"cloud/elasticsearch:no-such-image"},"cluster_topology":[{"memory_per_node":1536,"node_count_per_zone":1,"zone_count":3}]}""";
+        var stuck = """{"elasticsearch":{"version":"8.15.0","docker_image":"cloud/elasticsearch:no-such-image"},"cluster_topology":[{"memory_per_node":1536,"node_count_per_zone":1,"zone_count":1}]}""";
 
         var (status, accepted) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", stuck);
         status.Should().Be(202, accepted.ToString());
@@ -46,7 +50,7 @@ public sealed class LifecycleTests(PlatformFixture platform)
     [Fact]
     public async Task ShutdownThenDelete_InstancesStoppedThenEverythingRemoved()
     {
-        var id = await platform.CreateClusterAsync("shutdown");
+        var id = await platform.CreateClusterAsync("shutdown", zones: 1);
         (await platform.SendAsync(HttpMethod.Delete, $"{Clusters}/{id}")).Status.Should().Be(409, "a running cluster is shut down first");
 
         (await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/_shutdown")).Status.Should().Be(202);

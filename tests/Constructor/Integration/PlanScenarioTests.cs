@@ -10,8 +10,12 @@ namespace Cloud.Constructor.Tests.Integration;
 /// <summary>Plans carried out end to end by the real constructor, allocators, runners and node containers.</summary>
 [Collection(PlatformCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class PlanScenarioTests(PlatformFixture platform)
+public sealed class PlanScenarioTests(PlatformFixture platform) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => platform.RetireClustersAsync();
+
     [Fact]
     public async Task Create_ThreeZones_StartedHealthyRoutedWithEveryStepRecorded()
     {
@@ -72,9 +76,10 @@ public sealed class PlanScenarioTests(PlatformFixture platform)
         accepted.GetProperty("strategy").GetString().Should().Be("rolling");
         var after = await platform.WaitForPlanAsync(id);
 
+        var attempt = (await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}/plan/activity")).GetProperty("history").EnumerateArray().Last();
+        attempt.GetProperty("status").GetString().Should().Be("success", attempt.ToString());
         Names(after).Should().BeEquivalentTo(before, "a rolling change restarts in place");
         Instances(after).Should().OnlyContain(i => i.GetProperty("service_version").GetString() == "8.16.0");
-        var attempt = (await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}/plan/activity")).GetProperty("history").EnumerateArray().Last();
         attempt.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step_id").GetString())
             .Should().Contain(["rolling_restart:zone-1", "rolling_restart:zone-2", "rolling_restart:zone-3"]);
     }
@@ -82,7 +87,7 @@ public sealed class PlanScenarioTests(PlatformFixture platform)
     [Fact]
     public async Task Vacate_AllocatorInZoneOne_InstanceMovesToTheOtherZoneOneAllocator()
     {
-        var id = await platform.CreateClusterAsync("vacate");
+        var id = await platform.CreateClusterAsync("vacate", zones: 1);
         var cluster = await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}");
         var zoneOne = Instances(cluster).Single(i => i.GetProperty("zone").GetString() == "zone-1");
         var from = zoneOne.GetProperty("allocator_id").GetString()!;
@@ -103,7 +108,7 @@ public sealed class PlanScenarioTests(PlatformFixture platform)
     [Fact]
     public async Task AllocatorAndRunnerKilled_InstancesUnhealthyAtOnceThenReplacedInTheSameZone()
     {
-        var id = await platform.CreateClusterAsync("remediate");
+        var id = await platform.CreateClusterAsync("remediate", zones: 1);
         var cluster = await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}");
         var victim = Instances(cluster).Single(i => i.GetProperty("zone").GetString() == "zone-1");
         var host = platform.Hosts.Single(h => h.HostId == victim.GetProperty("allocator_id").GetString());

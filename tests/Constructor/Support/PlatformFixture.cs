@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Cloud.Shared.Coordination;
@@ -11,15 +11,20 @@ using Xunit;
 namespace Cloud.Constructor.Tests.Support;
 
 /// <summary>
-/// One platform shared by the plan scenarios: a real ZooKeeper server, four hosts (zone-1 twice,
-/// zone-2, zone-3) each with its real runner and allocator process on the real Docker Engine, and
-/// the constructor as its real process. Built once per test collection; scenarios use clusters of their own.
+/// A platform shared by the tests of a collection: a real ZooKeeper server, hosts each with its real
+/// runner and allocator process on the real Docker Engine, and the constructor as its real process.
+/// Built once per collection; tests use clusters of their own and <see cref="RetireClustersAsync"/>
+/// shuts them down when they are done, so stopped containers leave the machine's cores to the next test.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public static readonly TimeSpan PlanWait = TimeSpan.FromSeconds(150);
 
+    /// <summary>What each allocator advertises: far above what the node containers use, so tests never run out.</summary>
+    public const int AllocatorMemoryMb = 16384;
+
     private readonly string _prefix = "ct" + Guid.NewGuid().ToString("N")[..6];
+    private readonly ConcurrentDictionary<string, Task> _retiring = new(StringComparer.Ordinal);
 
     public ZooKeeperServer Zk { get; private set; } = null!;
 
@@ -29,9 +34,14 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public RoleProcess? Constructor { get; private set; }
 
+    public string? ConstructorId { get; private set; }
+
     public HttpClient Api { get; private set; } = new();
 
     public string DataRoot { get; } = Path.Combine(Path.GetTempPath(), "cloud-constructor-tests-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>The zone of each host, in host order: zone-1 twice (vacate and remediation move within it), zone-2, zone-3.</summary>
+    protected virtual IReadOnlyList<string> HostZones => ["zone-1", "zone-1", "zone-2", "zone-3"];
 
     public static IReadOnlyDictionary<string, string> ConstructorSettings(string connectString, string id, string? crashAfterStep = null)
     {
@@ -43,7 +53,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Constructor:AllocatorGracePeriod"] = "00:00:05",
             ["Constructor:DrainPeriod"] = "00:00:00.200",
             ["Constructor:PollInterval"] = "00:00:00.200",
-            ["Constructor:JoinTimeout"] = "00:00:05",
+            ["Constructor:JoinTimeout"] = "00:00:30",
         };
         if (crashAfterStep is not null)
         {
@@ -55,34 +65,66 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Task.WhenAll(LocalImages.ElasticsearchAsync("8.15.0"), LocalImages.ElasticsearchAsync("8.16.0"));
+        // Images build (or are found up to date) while ZooKeeper and the agents start.
+        var images = Task.WhenAll(LocalImages.ElasticsearchAsync("8.15.0"), LocalImages.ElasticsearchAsync("8.16.0"));
         Zk = await ZooKeeperServer.StartAsync();
         Observer = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = Zk.ConnectString, SessionTimeout = TimeSpan.FromSeconds(10) });
-        var firstPort = 31000 + (Random.Shared.Next(0, 60) * 500);
-        string[] zones = ["zone-1", "zone-1", "zone-2", "zone-3"];
-        Hosts = [.. zones.Select((zone, i) => new PlatformHost(Zk.ConnectString, $"{_prefix}-h{i + 1}", zone, Path.Combine(DataRoot, $"h{i + 1}"), firstPort + (i * 100)))];
+        Hosts = [.. HostZones.Select((zone, i) => new PlatformHost(new HostAgentSettings(Zk.ConnectString, $"{_prefix}-h{i + 1}", zone, Path.Combine(DataRoot, $"h{i + 1}"), FreePorts.NextRange(100))
+        {
+            MemoryCapacityMb = AllocatorMemoryMb,
+            PortBindIp = DockerBridge.GatewayAddress,
+            StopTimeoutSeconds = 5,
+            ProbeTimeout = TimeSpan.FromSeconds(2),
+        }))];
         foreach (var host in Hosts)
         {
             host.Start();
         }
 
         await StartConstructorAsync();
+        await images;
         await Eventually.AssertAsync(
             async () => (await ZooKeeperChildrenAsync(CloudPaths.Allocators)).Count == Hosts.Length,
             TimeSpan.FromSeconds(60),
             "every allocator registered");
     }
 
-    public async Task StartConstructorAsync(string? crashAfterStep = null)
+    public async Task StartConstructorAsync(string? crashAfterStep = null) => await UseConstructorAsync(await StartStandbyConstructorAsync(crashAfterStep));
+
+    /// <summary>
+    /// Starts another constructor and waits until it answers; it serves the API at once and leads only
+    /// when those before it in the election are gone. <see cref="UseConstructorAsync"/> makes it the one tests talk to.
+    /// </summary>
+    public async Task<StartedConstructor> StartStandbyConstructorAsync(string? crashAfterStep = null)
     {
-        Constructor = RoleProcess.Start("Constructor", ConstructorSettings(Zk.ConnectString, $"{_prefix}-constructor-{Guid.NewGuid().ToString("N")[..4]}", crashAfterStep));
+        var id = $"{_prefix}-constructor-{Guid.NewGuid().ToString("N")[..4]}";
+        var process = RoleProcess.Start("Constructor", ConstructorSettings(Zk.ConnectString, id, crashAfterStep));
+        using var http = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await Eventually.AssertAsync(
+            async () => (await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60),
+            $"constructor {id} answers");
+        return new StartedConstructor(process, id);
+    }
+
+    /// <summary>Tests talk to <paramref name="constructor"/> from now on; the one they talked to so far is stopped.</summary>
+    public async Task UseConstructorAsync(StartedConstructor constructor)
+    {
+        ArgumentNullException.ThrowIfNull(constructor);
+        await StopConstructorAsync();
+        Constructor = constructor.Process;
+        ConstructorId = constructor.Id;
         Api.Dispose();
         Api = new HttpClient { BaseAddress = Constructor.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await Eventually.AssertAsync(
-            async () => (await Api.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(60),
-            "the constructor answers");
     }
+
+    /// <summary>Waits until <paramref name="constructorId"/> leads the constructors' election.</summary>
+    public Task WaitForLeaderAsync(string constructorId) =>
+        Eventually.AssertAsync(
+            async () => (await GetAsync("/api/v1/platform/infrastructure/constructors")).GetProperty("constructors").EnumerateArray()
+                .Any(c => c.GetProperty("constructor_id").GetString() == constructorId && c.GetProperty("leader").GetBoolean()),
+            TimeSpan.FromSeconds(60),
+            $"constructor {constructorId} leading");
 
     public async Task StopConstructorAsync()
     {
@@ -90,6 +132,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             await Constructor.DisposeAsync();
             Constructor = null;
+            ConstructorId = null;
         }
     }
 
@@ -132,6 +175,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Creates a cluster and waits until it is started and healthy; returns its id.</summary>
+    /// <param name="zones">1 where the scenario does not need three zones: one node starts faster and leaves the cores to the others.</param>
     public async Task<string> CreateClusterAsync(string name, string version = "8.15.0", int memory = 1024, int zones = 3)
     {
         var (status, body) = await SendAsync(HttpMethod.Post, "/api/v1/clusters/elasticsearch", PlanBodies.Create(name, version, memory, zones));
@@ -145,27 +189,93 @@ public sealed class PlatformFixture : IAsyncLifetime
         return id;
     }
 
-    /// <summary>Waits until the cluster has no pending plan and is healthy; returns the resource.</summary>
-    public Task<JsonElement> WaitForPlanAsync(string clusterId, TimeSpan? timeout = null) =>
-        Eventually.GetAsync<object>(
-            async () =>
+    /// <summary>
+    /// Waits until the cluster has no pending plan and is healthy; returns the resource. On timeout the
+    /// error carries the cluster as last seen and its latest plan attempt, steps and logs included.
+    /// </summary>
+    public async Task<JsonElement> WaitForPlanAsync(string clusterId, TimeSpan? timeout = null)
+    {
+        var path = $"/api/v1/clusters/elasticsearch/{clusterId}";
+        JsonElement last = default;
+        try
+        {
+            var cluster = await Eventually.GetAsync<object>(
+                async () =>
+                {
+                    last = await GetAsync(path);
+                    return last.GetProperty("plan_info").GetProperty("pending").ValueKind == JsonValueKind.Null && last.GetProperty("healthy").GetBoolean() ? last : null;
+                },
+                timeout ?? PlanWait,
+                $"cluster {clusterId} healthy with no pending plan",
+                TimeSpan.FromMilliseconds(200));
+            return (JsonElement)cluster;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\ncluster: {last}\nlatest attempt: {await LatestAttemptAsync(clusterId)}", ex);
+        }
+    }
+
+    /// <summary>The cluster's running plan attempt, else its last one, as JSON: steps, statuses and logs (for failure messages).</summary>
+    public async Task<string> LatestAttemptAsync(string clusterId)
+    {
+        var activity = await GetAsync($"/api/v1/clusters/elasticsearch/{clusterId}/plan/activity");
+        var attempt = activity.GetProperty("current").ValueKind == JsonValueKind.Object
+            ? activity.GetProperty("current")
+            : activity.GetProperty("history").EnumerateArray().LastOrDefault();
+        return attempt.ToString();
+    }
+
+    /// <summary>
+    /// Shuts down, in the background, every cluster of this platform still running (the clusters of the
+    /// tests that ran so far); <see cref="DisposeAsync"/> waits for them. Test classes call it when a test ends.
+    /// </summary>
+    public async Task RetireClustersAsync()
+    {
+        var list = await GetAsync("/api/v1/clusters/elasticsearch");
+        foreach (var cluster in list.GetProperty("elasticsearch_clusters").EnumerateArray())
+        {
+            var id = cluster.GetProperty("cluster_id").GetString()!;
+            if (cluster.GetProperty("status").GetString() != "stopped")
             {
-                var cluster = await GetAsync($"/api/v1/clusters/elasticsearch/{clusterId}");
-                var pending = cluster.GetProperty("plan_info").GetProperty("pending");
-                return pending.ValueKind == JsonValueKind.Null && cluster.GetProperty("healthy").GetBoolean() ? cluster : null;
-            },
-            timeout ?? PlanWait,
-            $"cluster {clusterId} healthy with no pending plan",
-            TimeSpan.FromMilliseconds(300)).ContinueWith(t => (JsonElement)t.Result, TaskScheduler.Default);
+                _ = _retiring.GetOrAdd(id, _ => Task.Run(() => RetireAsync(id)));
+            }
+        }
+    }
 
     public async Task DisposeAsync()
     {
-        await StopConstructorAsync();
-        foreach (var host in Hosts)
+        try
         {
-            await host.DisposeAsync();
+            if (Constructor is not null)
+            {
+                await Task.WhenAll(_retiring.Values).WaitAsync(PlanWait);
+            }
         }
+        finally
+        {
+            await TearDownAsync();
+        }
+    }
 
+    private async Task RetireAsync(string clusterId)
+    {
+        // A plan still pending (a remediation, a second phase) finishes first: a shutdown waits its turn.
+        await Eventually.AssertAsync(
+            async () =>
+            {
+                var (status, _) = await SendAsync(HttpMethod.Post, $"/api/v1/clusters/elasticsearch/{clusterId}/_shutdown");
+                return status is 202 or 404;
+            },
+            PlanWait,
+            $"cluster {clusterId} accepted its shutdown",
+            TimeSpan.FromMilliseconds(500));
+    }
+
+    private async Task TearDownAsync()
+    {
+        await StopConstructorAsync();
+        await Task.WhenAll(Hosts.Select(h => h.DisposeAsync().AsTask()));
         Api.Dispose();
         if (Observer is not null)
         {
@@ -189,10 +299,4 @@ public sealed class PlatformFixture : IAsyncLifetime
             // Containers ran as uid 1000 and wrote there; the temp dir is cleaned by the system.
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
-{
-    public const string Name = "platform";
 }

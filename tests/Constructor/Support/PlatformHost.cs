@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cloud.Testing;
 
 namespace Cloud.Constructor.Tests.Support;
@@ -6,24 +5,19 @@ namespace Cloud.Constructor.Tests.Support;
 /// <summary>A simulated host: its real runner and allocator processes, sharing a data root.</summary>
 public sealed class PlatformHost : IAsyncDisposable
 {
-    private readonly string _connectString;
-    private readonly int _firstPort;
-
-    public PlatformHost(string connectString, string hostId, string zone, string dataRoot, int firstPort)
+    public PlatformHost(HostAgentSettings agents)
     {
-        _connectString = connectString;
-        HostId = hostId;
-        Zone = zone;
-        DataRoot = dataRoot;
-        _firstPort = firstPort;
-        Directory.CreateDirectory(dataRoot);
+        Agents = agents;
+        Directory.CreateDirectory(agents.DataRoot);
     }
 
-    public string HostId { get; }
+    public HostAgentSettings Agents { get; }
 
-    public string Zone { get; }
+    public string HostId => Agents.HostId;
 
-    public string DataRoot { get; }
+    public string Zone => Agents.Zone;
+
+    public string DataRoot => Agents.DataRoot;
 
     public RoleProcess? Runner { get; private set; }
 
@@ -31,29 +25,8 @@ public sealed class PlatformHost : IAsyncDisposable
 
     public void Start()
     {
-        Runner = RoleProcess.Start("Runner", new Dictionary<string, string>
-        {
-            ["ZooKeeper:ConnectString"] = _connectString,
-            ["ZooKeeper:SessionTimeoutSeconds"] = "4",
-            ["Runner:HostId"] = HostId,
-            ["Runner:DataRoot"] = DataRoot,
-        });
-        Allocator = RoleProcess.Start("Allocator", new Dictionary<string, string>
-        {
-            ["ZooKeeper:ConnectString"] = _connectString,
-            ["ZooKeeper:SessionTimeoutSeconds"] = "4",
-            ["Allocator:AllocatorId"] = HostId,
-            ["Allocator:Zone"] = Zone,
-            ["Allocator:HostAddress"] = DockerBridge.GatewayAddress,
-            ["Allocator:PortBindIp"] = DockerBridge.GatewayAddress,
-            ["Allocator:MemoryCapacityMb"] = "8192",
-            ["Allocator:DataRoot"] = DataRoot,
-            ["Allocator:PortRange"] = string.Create(CultureInfo.InvariantCulture, $"{_firstPort}-{_firstPort + 99}"),
-            ["Allocator:ImageTemplate"] = "cloud/elasticsearch:{version}",
-            ["Allocator:StopTimeoutSeconds"] = "5",
-            ["Allocator:ProbeInterval"] = "00:00:01",
-            ["Allocator:ProbeTimeout"] = "00:00:02",
-        });
+        Runner = RoleProcess.Start("Runner", Agents.Runner());
+        Allocator = RoleProcess.Start("Allocator", Agents.Allocator());
     }
 
     /// <summary>Kills both processes at once, as a host that loses power (containers stay, orphaned).</summary>
@@ -85,6 +58,6 @@ public sealed class PlatformHost : IAsyncDisposable
             await Runner.DisposeAsync();
         }
 
-        await DockerEngine.RemoveContainersLabelledAsync("cloud.runner.host=" + HostId);
+        await DockerEngine.RemoveContainersLabelledAsync(Agents.ContainerLabel);
     }
 }
