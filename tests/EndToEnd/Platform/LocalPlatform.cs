@@ -114,10 +114,12 @@ public sealed class LocalPlatform : IAsyncDisposable
         return host;
     }
 
-    private static void StartAgents(PlatformHost host)
+    private void StartAgents(PlatformHost host)
     {
-        host.Runner = RoleProcess.Start("Runner", host.Agents.Runner());
-        host.Allocator = RoleProcess.Start("Allocator", host.Agents.Allocator());
+        // This platform's ZooKeeper, whatever the host was first started with.
+        var agents = host.Agents with { ConnectString = ZooKeeper.ConnectString };
+        host.Runner = RoleProcess.Start("Runner", agents.Runner());
+        host.Allocator = RoleProcess.Start("Allocator", agents.Allocator());
     }
 
     private Dictionary<string, string> CommonSettings() => new()
