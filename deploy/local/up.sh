@@ -17,6 +17,26 @@ for arg in "$@"; do
 done
 
 mkdir -p "$pids" "$logs" "$state/zookeeper" "$state/data"
+
+# Every role this run would start needs its port free. A port already answering belongs to someone else,
+# most often another single-host platform (another CLOUD_LOCAL_STATE): the health waits below would take
+# its roles for ours, and its runners own the same host-1..host-3 containers, so two platforms on one
+# engine would remove each other's. Refuse before building rather than half-start.
+port_taken() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+taken=()
+role_ports=("zookeeper:$zk_port" "constructor:$api_port" "proxy:$proxy_port")
+for n in 1 2 3; do role_ports+=("runner-host-$n:$((12410 + n))" "allocator-host-$n:$((12420 + n))"); done
+for role_port in "${role_ports[@]}"; do
+  role=${role_port%%:*} port=${role_port##*:}
+  is_running "$role" || ! port_taken "$port" || taken+=("$port ($role)")
+done
+if [ ${#taken[@]} -gt 0 ]; then
+  echo "up: these ports are taken by processes this state directory ($state) did not start: ${taken[*]}." >&2
+  echo "up: one single-host platform runs per machine (runner and allocator ports 12411-12413 and 12421-12423 are fixed," >&2
+  echo "up: and two platforms' runners would share host-1..host-3's containers): stop the other one with its own down.sh" >&2
+  echo "up: and CLOUD_* variables, or free these ports (CLOUD_API_PORT, CLOUD_PROXY_PORT, CLOUD_ZK_PORT choose the first three)." >&2
+  exit 1
+fi
 docker_was_running=true
 docker info >/dev/null 2>&1 || docker_was_running=false
 bash "$root/scripts/install-deps.sh" zookeeper docker.io

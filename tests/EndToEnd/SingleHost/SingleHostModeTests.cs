@@ -61,6 +61,36 @@ public sealed partial class SingleHostModeTests
         }
     }
 
+    [Fact]
+    public async Task Up_PortTakenBySomeoneElse_RefusesBeforeBuildingAndStartsNothing()
+    {
+        var state = Directory.CreateTempSubdirectory("cloud-local-").FullName;
+        using var squatter = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var apiPort = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var environment = new Dictionary<string, string>
+        {
+            ["CLOUD_LOCAL_STATE"] = state,
+            ["CLOUD_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CLOUD_PROXY_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CLOUD_ZK_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            var up = await RunScriptAsync("up.sh", environment, "--demo");
+
+            up.ExitCode.Should().Be(1, up.Output);
+            up.Output.Should().Contain($"{apiPort} (constructor)", "the constructor's port is held by another process")
+                .And.NotContain("up: building", "it refuses before the build")
+                .And.NotContain("up: started");
+            Directory.GetFiles(Path.Combine(state, "pids"), "*.pid").Should().BeEmpty("nothing was started");
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
     private static async Task<IReadOnlyList<string>> ContainerIdsAsync()
     {
         var ids = new List<string>();
