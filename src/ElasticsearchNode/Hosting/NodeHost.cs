@@ -112,6 +112,7 @@ internal static class NodeHost
             sp.GetService<RecoveryCatActions>()?.Register(router);
             return router;
         });
+        services.AddSingleton<StateNotRecoveredBlock>();
         services.AddSingleton<RestDispatcher>();
         services.AddHostedService<MaintenanceService>();
 

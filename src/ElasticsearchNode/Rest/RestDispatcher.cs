@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cloud.ElasticsearchNode.Cluster.Http;
 using Cloud.ElasticsearchNode.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Cloud.ElasticsearchNode.Rest;
 /// accepts JSON, NDJSON and Elastic's versioned media types (answering in kind), routes to the action,
 /// and turns every failure into Elasticsearch's error shape and status (never into a crash).
 /// </summary>
-internal sealed partial class RestDispatcher(RestRouter router, NodeSettings settings, ILogger<RestDispatcher> logger)
+internal sealed partial class RestDispatcher(RestRouter router, NodeSettings settings, StateNotRecoveredBlock stateBlock, ILogger<RestDispatcher> logger)
 {
     private const string JsonType = "application/json; charset=UTF-8";
 
@@ -73,6 +74,11 @@ internal sealed partial class RestDispatcher(RestRouter router, NodeSettings set
         if (request.ContentType is { Length: > 0 } contentType && !IsSupported(contentType))
         {
             return new RestResponse(406, new JsonObject { ["error"] = $"Content-Type header [{contentType}] is not supported", ["status"] = 406 });
+        }
+
+        if (stateBlock.Check(path, request.Query["local"] == "true") is { } blocked)
+        {
+            throw blocked;
         }
 
         var body = await ReadBodyAsync(request, context.RequestAborted);

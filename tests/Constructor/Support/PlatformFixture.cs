@@ -99,11 +99,8 @@ public class PlatformFixture : IAsyncLifetime
     {
         var id = $"{_prefix}-constructor-{Guid.NewGuid().ToString("N")[..4]}";
         var process = RoleProcess.Start("Constructor", ConstructorSettings(Zk.ConnectString, id, crashAfterStep));
-        using var http = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await Eventually.AssertAsync(
-            async () => (await http.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(60),
-            $"constructor {id} answers");
+        // Generous: on two cores under a full test run a .NET host can take a minute to listen.
+        await process.WaitUntilAnsweringAsync(TimeSpan.FromMinutes(3));
         return new StartedConstructor(process, id);
     }
 

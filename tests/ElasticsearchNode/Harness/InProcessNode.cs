@@ -25,7 +25,8 @@ public sealed class InProcessNode : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="pathRepo">The node's <c>path.repo</c> (where <c>fs</c> snapshot repositories may live), or none.</param>
-    public static async Task<InProcessNode> StartAsync(string? dataPath = null, string? pathRepo = null)
+    /// <param name="settings">More node settings (e.g. discovery), added to the defaults.</param>
+    public static async Task<InProcessNode> StartAsync(string? dataPath = null, string? pathRepo = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         dataPath ??= Path.Combine(Path.GetTempPath(), "es1-node-" + Guid.NewGuid().ToString("N")[..8]);
         var port = FreePorts.Next();
@@ -42,8 +43,12 @@ public sealed class InProcessNode : IAsyncDisposable
             variables["path.repo"] = pathRepo;
         }
 
-        var settings = NodeSettings.FromVariables(variables);
-        var app = NodeHost.Build(settings, [], logging => { });
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            variables[key] = value;
+        }
+
+        var app = NodeHost.Build(NodeSettings.FromVariables(variables), [], logging => { });
         await app.StartAsync();
         return new InProcessNode(app, dataPath, port);
     }

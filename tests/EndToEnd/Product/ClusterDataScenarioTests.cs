@@ -11,8 +11,7 @@ namespace Cloud.EndToEnd.Tests.Product;
 
 /// <summary>
 /// The promises about data (issue 19) on three-zone clusters, through the proxy. The scenarios that
-/// change a cluster under load (grow-and-shrink, rolling version change, leader killed mid-plan, host
-/// killed) are on branch e2e until the multi-node data path carries them (see issue 19's notes).
+/// change a cluster under load are in <see cref="PlanUnderLoadScenarioTests"/>.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 [Trait("Category", "Integration")]

@@ -44,6 +44,36 @@ public sealed class RoleProcess : IAsyncDisposable
         return new RoleProcess(role, process, port);
     }
 
+    /// <summary>
+    /// Waits until the role answers <c>/health</c>. A process that exits or stays silent fails with its
+    /// exit code and last output lines, so a slow start and a crash at start are told apart.
+    /// </summary>
+    public async Task WaitUntilAnsweringAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !Process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        var state = Process.HasExited ? $"exited with code {Process.ExitCode}" : $"not answering after {timeout.TotalSeconds:0} s";
+        throw new TimeoutException($"{Role} on port {Port} {state}; its last output:\n{string.Join('\n', Process.Output.TakeLast(30))}");
+    }
+
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 
     private static string BuildConfiguration =>
