@@ -19,3 +19,22 @@ is_running() {
 zk() {
   java -cp "$zk_classpath" org.apache.zookeeper.ZooKeeperMain -server "127.0.0.1:$zk_port" "$@" 2>/dev/null
 }
+
+# wait_health <name> <url>: waits until the role answers /health; if it does not (or its process is gone),
+# says which role failed, with the last lines of its log, and stops.
+wait_health() {
+  local name=$1 url=$2
+  for _ in $(seq 1 240); do
+    curl -fs "$url/health" >/dev/null 2>&1 && return 0
+    is_running "$name" || break
+    sleep 0.5
+  done
+  if is_running "$name"; then
+    echo "up: $name did not answer at $url/health within 2 minutes" >&2
+  else
+    echo "up: $name exited before answering at $url/health" >&2
+  fi
+  echo "up: last lines of $logs/$name.log:" >&2
+  tail -n 20 "$logs/$name.log" 2>/dev/null | sed 's/^/  /' >&2
+  exit 1
+}

@@ -113,19 +113,11 @@ for host in "${hosts[@]}"; do
 done
 
 echo "up: waiting for every role to answer and register"
-wait_health() {
-  for _ in $(seq 1 120); do
-    curl -fs "$1/health" >/dev/null 2>&1 && return 0
-    sleep 0.5
-  done
-  echo "up: $1 did not answer; see $logs" >&2
-  return 1
-}
-wait_health "http://127.0.0.1:$api_port"
-wait_health "http://127.0.0.1:$proxy_port"
+wait_health constructor "http://127.0.0.1:$api_port"
+wait_health proxy "http://127.0.0.1:$proxy_port"
 for n in 1 2 3; do
-  wait_health "http://127.0.0.1:$((12410 + n))"
-  wait_health "http://127.0.0.1:$((12420 + n))"
+  wait_health "runner-host-$n" "http://127.0.0.1:$((12410 + n))"
+  wait_health "allocator-host-$n" "http://127.0.0.1:$((12420 + n))"
 done
 
 # registered <path>: the children of a ZooKeeper node, space-separated (none while it is missing).

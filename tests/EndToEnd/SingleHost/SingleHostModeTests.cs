@@ -91,6 +91,39 @@ public sealed partial class SingleHostModeTests
         }
     }
 
+    [Fact]
+    public async Task WaitHealth_RoleExitedBeforeAnswering_NamesTheRoleAndShowsItsLogsLastLines()
+    {
+        var state = Directory.CreateTempSubdirectory("cloud-local-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(state, "pids"));
+            Directory.CreateDirectory(Path.Combine(state, "logs"));
+            using (var gone = Process.Start("true")!)
+            {
+                await gone.WaitForExitAsync();
+                await File.WriteAllTextAsync(Path.Combine(state, "pids", "proxy.pid"), gone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(state, "logs", "proxy.log"), "starting\nUnhandled exception. System.IO.IOException: address already in use\n");
+            var common = Path.Combine(RepositoryRoot.Path, "deploy", "local", "common.sh");
+            var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"source '{common}' && wait_health proxy http://127.0.0.1:{FreePorts.Next()}");
+            info.Environment["CLOUD_LOCAL_STATE"] = state;
+            using var process = Process.Start(info)!;
+            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            process.ExitCode.Should().Be(1, output);
+            output.Should().Contain("up: proxy exited before answering").And.Contain("address already in use", "the role's own last words say why");
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
     private static async Task<IReadOnlyList<string>> ContainerIdsAsync()
     {
         var ids = new List<string>();
