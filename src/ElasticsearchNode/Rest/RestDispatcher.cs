@@ -93,11 +93,14 @@ internal sealed partial class RestDispatcher(RestRouter router, NodeSettings set
             throw ElasticsearchException.ContentTooLong(declared, limit);
         }
 
+        // Clients send compressed bodies when asked to (the JavaScript client's `compression: true`); the
+        // limit applies to what the body inflates to, so a small gzip bomb is refused like a large body.
+        await using var body = ContentDecoding.Open(request.Body, request.Headers.ContentEncoding.ToString());
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
         while (true)
         {
             var memory = buffer.GetMemory(64 * 1024);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            var read = await body.ReadAsync(memory, cancellationToken);
             if (read == 0)
             {
                 break;
