@@ -15,7 +15,7 @@ namespace Cloud.Constructor.Execution;
 /// constructor died in the middle of it. Calls a node does not offer are recorded in the step's log
 /// (and the step marked skipped) instead of being taken for success.
 /// </summary>
-public sealed class PlanSteps(
+public sealed partial class PlanSteps(
     ClusterStore store,
     AssignmentWriter assignments,
     RoutingWriter routing,
