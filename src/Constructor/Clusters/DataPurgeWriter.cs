@@ -10,11 +10,11 @@ using Cloud.ZooKeeper;
 namespace Cloud.Constructor.Clusters;
 
 /// <summary>
-/// When a cluster is deleted, asks every allocator the platform knows (registered, with a work node or
-/// with maintenance meta, connected or not) to remove the cluster's data from its host:
+/// When a cluster is deleted, asks every allocator that was ever assigned an instance (it has a work node
+/// under <c>/cloud/allocators-work</c>, connected or not) to remove the cluster's data from its host:
 /// <c>/cloud/allocators-purge/&lt;allocator_id&gt;/&lt;cluster_id&gt;</c>. The request names every instance the
 /// cluster ever had; an allocator holding none of them simply closes it. An allocator that is down acts
-/// when it comes back. Idempotent: a DELETE retried after a crash writes the same requests again.
+/// when it comes back. One without a work node never held data, and is not authoritative (it acts on nothing). Idempotent: a DELETE retried after a crash writes the same requests again.
 /// </summary>
 public sealed class DataPurgeWriter(ZooKeeperConnection connection, TimeProvider timeProvider)
 {
@@ -30,12 +30,8 @@ public sealed class DataPurgeWriter(ZooKeeperConnection connection, TimeProvider
             RequestedAt = timeProvider.GetUtcNow(),
         };
         var data = CloudJson.Serialize(request);
-        var allocators = (await ZooKeeperReads.ChildrenAsync(client, CloudPaths.Allocators, cancellationToken))
-            .Concat(await ZooKeeperReads.ChildrenAsync(client, CloudPaths.AllocatorsWork, cancellationToken))
-            .Concat(await ZooKeeperReads.ChildrenAsync(client, CloudPaths.AllocatorsMeta, cancellationToken))
+        var allocators = (await ZooKeeperReads.ChildrenAsync(client, CloudPaths.AllocatorsWork, cancellationToken))
             .Where(NodeNames.IsValid)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
             .ToImmutableArray();
         foreach (var allocatorId in allocators)
         {

@@ -29,7 +29,7 @@ public sealed partial class PlanSteps
         var names = added.Select(i => i.InstanceName).ToList();
 
         // New nodes take shards as soon as they join (rebalancing), not only once the old ones are excluded.
-        if (Started(attempt, StepIds.StartNewInstances) || attempt.Steps.Any(s => s.StepId.StartsWith(StepIds.StartInstancePrefix, StringComparison.Ordinal) && s.Status != StepStatuses.Pending))
+        if (StartedNew(context, attempt))
         {
             var joined = string.Join(',', names);
             await WithinAsync(log, $"{ExcludeNameSetting}={joined}", () => TryAsync(window, log, $"{ExcludeNameSetting}={joined} (shards back to the current instances)", client => client.PutPersistentSettingsAsync(new Dictionary<string, string?> { [ExcludeNameSetting] = joined }, cancellationToken), cancellationToken, context.From));
@@ -43,11 +43,12 @@ public sealed partial class PlanSteps
                             var client = await ClientAsync(window, context.From, cancellationToken)
                                 ?? throw new ElasticsearchUnavailableException("no instance of the cluster answers");
                             var all = await client.GetShardsAsync(cancellationToken);
-                            return all.Any(s => s.Node is { } node && names.Any(n => node.Split("->", StringSplitOptions.TrimEntries).Contains(n))) ? null : all;
+                            // Every copy started elsewhere: a copy merely gone from the new nodes (unassigned) is not yet safe.
+                            return all.Any(s => s.State != "STARTED" || (s.Node is { } node && names.Any(n => node.Split("->", StringSplitOptions.TrimEntries).Contains(n)))) ? null : all;
                         },
                         window,
                         cancellationToken);
-                    log.Add($"no shard left on {joined} ({shards.Count} shards in the cluster)");
+                    log.Add($"no shard left on {joined} ({shards.Count} shards in the cluster, all started)");
                 }
                 catch (ElasticsearchUnsupportedApiException ex)
                 {
@@ -58,12 +59,15 @@ public sealed partial class PlanSteps
 
         if (Started(attempt, StepIds.ExcludeOldMastersFromVoting))
         {
-            await WithinAsync(log, "voting exclusions cleared", () => TryAsync(window, log, "voting exclusions of the current masters cleared", client => client.ClearVotingExclusionsAsync(cancellationToken), cancellationToken, context.From));
-            var masters = added.Where(i => i.IsMasterEligible).Select(i => i.InstanceName).ToList();
-            if (masters.Count > 0)
-            {
-                await WithinAsync(log, "votes back", () => TryAsync(window, log, $"voting exclusions: {string.Join(',', masters)} (votes back to the current masters)", client => client.AddVotingExclusionsAsync(masters, cancellationToken), cancellationToken, context.From));
-            }
+            await WithinAsync(log, "voting exclusions cleared", () => TryAsync(window, log, "voting exclusions of the current masters cleared", client => client.ClearVotingExclusionsAsync(waitForRemoval: false, cancellationToken), cancellationToken, context.From));
+        }
+
+        // Elasticsearch may have given the new masters votes as soon as they joined: they give them back before
+        // they go, or removing several at once could take the quorum with them.
+        var masters = added.Where(i => i.IsMasterEligible).Select(i => i.InstanceName).ToList();
+        if (masters.Count > 0 && (Started(attempt, StepIds.ExcludeOldMastersFromVoting) || StartedNew(context, attempt)))
+        {
+            await WithinAsync(log, "votes back", () => TryAsync(window, log, $"voting exclusions: {string.Join(',', masters)} (votes back to the current masters)", client => client.AddVotingExclusionsAsync(masters, cancellationToken), cancellationToken, context.From));
         }
 
         return [.. log];
@@ -81,16 +85,15 @@ public sealed partial class PlanSteps
 
         var log = new List<string>();
         var window = RollbackWindow(context);
-        var startedNew = !context.Added.IsEmpty && (Started(attempt, StepIds.StartNewInstances)
-            || attempt.Steps.Any(s => s.StepId.StartsWith(StepIds.StartInstancePrefix, StringComparison.Ordinal) && s.Status != StepStatuses.Pending));
+        var startedNew = StartedNew(context, attempt);
         if (startedNew || Started(attempt, StepIds.ExcludeOldFromAllocation))
         {
             await WithinAsync(log, $"{ExcludeNameSetting} cleared", () => TryAsync(window, log, $"{ExcludeNameSetting} cleared", client => client.PutPersistentSettingsAsync(new Dictionary<string, string?> { [ExcludeNameSetting] = null }, cancellationToken), cancellationToken, context.From));
         }
 
-        if (Started(attempt, StepIds.ExcludeOldMastersFromVoting))
+        if (Started(attempt, StepIds.ExcludeOldMastersFromVoting) || (startedNew && context.Added.Any(i => i.IsMasterEligible)))
         {
-            await WithinAsync(log, "voting exclusions cleared", () => TryAsync(window, log, "voting exclusions cleared", client => client.ClearVotingExclusionsAsync(cancellationToken), cancellationToken, context.From));
+            await WithinAsync(log, "voting exclusions cleared", () => ClearVotingExclusionsAsync(window, context.Added, log, context.From, cancellationToken));
         }
 
         if (attempt.Steps.Any(s => s.StepId.StartsWith(StepIds.RollingRestartPrefix, StringComparison.Ordinal) && s.Status != StepStatuses.Pending))
@@ -100,6 +103,11 @@ public sealed partial class PlanSteps
 
         return [.. log];
     }
+
+    /// <summary>Whether new instances may have been started (and joined) in this attempt.</summary>
+    private static bool StartedNew(PlanContext context, PlanAttempt attempt) =>
+        !context.Added.IsEmpty && (Started(attempt, StepIds.StartNewInstances)
+            || attempt.Steps.Any(s => s.StepId.StartsWith(StepIds.StartInstancePrefix, StringComparison.Ordinal) && s.Status != StepStatuses.Pending));
 
     private static bool Started(PlanAttempt attempt, string stepId) => attempt.Steps.Any(s => s.StepId == stepId && s.Status != StepStatuses.Pending);
 
