@@ -32,6 +32,12 @@ public sealed class ConstructorOptions
     /// <summary>How often the leader re-reads the platform (watches wake it sooner).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a rollback may wait for shards to move off the new instances (back to the old ones) before it
+    /// removes the new instances anyway; whatever is left is written in the rollback's log.
+    /// </summary>
+    public TimeSpan RollbackTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Where nodes write snapshots before a plan (an <c>fs</c> repository); none when empty.</summary>
     public string? SnapshotRepositoryLocation { get; set; }
 
@@ -40,4 +46,10 @@ public sealed class ConstructorOptions
     /// leader resumes at the next step. Never set in production.
     /// </summary>
     public string? CrashAfterStep { get; set; }
+
+    /// <summary>
+    /// Test hook: this step is recorded as failed after it ran (its effects stay), to prove the rollback
+    /// undoes them. Never set in production.
+    /// </summary>
+    public string? FailAfterStep { get; set; }
 }

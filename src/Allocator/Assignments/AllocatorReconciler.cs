@@ -7,6 +7,7 @@ using Cloud.Allocator.Containers;
 using Cloud.Allocator.Coordination;
 using Cloud.Allocator.Images;
 using Cloud.Allocator.Ports;
+using Cloud.Allocator.Purge;
 using Cloud.Allocator.Registration;
 using Cloud.Allocator.Status;
 using Cloud.Shared.Allocators;
@@ -30,6 +31,7 @@ internal sealed partial class AllocatorReconciler(
     NodeProber prober,
     InstanceStatusPublisher statusPublisher,
     AllocatorAdvertiser advertiser,
+    ClusterDataPurger purger,
     TimeProvider timeProvider,
     ILogger<AllocatorReconciler> logger)
 {
@@ -96,6 +98,7 @@ internal sealed partial class AllocatorReconciler(
         var planned = await WriteDefinitionsAsync(client, assignments, plan, ports, definitions, cancellationToken);
         await DeleteUnwantedDefinitionsAsync(client, assignments, definitions, planned, cancellationToken);
         await PublishStatusesAsync(client, planned, watcher, cancellationToken);
+        await purger.PurgeAsync(client, assignments, definitionsByInstance.Keys.ToHashSet(StringComparer.Ordinal), watcher, cancellationToken);
     }
 
     private async Task ReadMetaAsync(ZooKeeperClient client, Watcher watcher, CancellationToken cancellationToken)

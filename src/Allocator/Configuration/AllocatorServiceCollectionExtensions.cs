@@ -1,5 +1,6 @@
 using Cloud.Allocator.Assignments;
 using Cloud.Allocator.Coordination;
+using Cloud.Allocator.Purge;
 using Cloud.Allocator.Registration;
 using Cloud.Allocator.Status;
 using Cloud.Shared.Hosting;
@@ -35,6 +36,7 @@ internal static class AllocatorServiceCollectionExtensions
         services.AddSingleton(sp => new InstanceStatusPublisher(
             sp.GetRequiredService<ResolvedAllocatorOptions>().AllocatorId, sp.GetRequiredService<ILogger<InstanceStatusPublisher>>()));
         services.AddSingleton<AllocatorAdvertiser>();
+        services.AddSingleton<ClusterDataPurger>();
         services.AddSingleton<AllocatorReconciler>();
         services.AddHostedService<AllocatorAgent>();
         return services;

@@ -224,7 +224,7 @@ public static class ClusterEndpoints
         return refusal ?? ApiResults.Json(new PlanAccepted { ClusterId = cluster_id, PlanId = shutdown!.PlanId, Strategy = "shutdown", Instances = shutdown.Instances }, StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> DeleteAsync(string cluster_id, ClusterStore store, AssignmentWriter assignments, RoutingWriter routing, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string cluster_id, ClusterStore store, AssignmentWriter assignments, RoutingWriter routing, DataPurgeWriter purges, CancellationToken ct)
     {
         if (await store.TryGetAsync(cluster_id, ct) is not { } snapshot)
         {
@@ -242,6 +242,9 @@ public static class ClusterEndpoints
             await assignments.RemoveAsync(cluster_id, instance, ct);
         }
 
+        // Only now is the data removed (a shutdown keeps it): each allocator purges what it holds, once the
+        // unassigned containers are gone. The cluster's record goes last, so a DELETE retried after a crash redoes it all.
+        await purges.RequestAsync(cluster_id, snapshot.Plans, ct);
         await store.DeleteAsync(cluster_id, ct);
         return ApiResults.Json(new { cluster_id });
     }

@@ -1,8 +1,12 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Cloud.Constructor.Clusters;
 
-/// <summary>One step of a plan attempt, as the activity endpoint shows it.</summary>
+/// <summary>
+/// One step of a plan attempt, as the activity endpoint shows it. Every field is always written (null until
+/// known), so a step not yet run still shows the whole shape DESIGN.md promises.
+/// </summary>
 public sealed record StepRecord
 {
     public required string StepId { get; init; }
@@ -10,10 +14,13 @@ public sealed record StepRecord
     /// <summary>See <see cref="StepStatuses"/>.</summary>
     public string Status { get; init; } = StepStatuses.Pending;
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? Started { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? Completed { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public long? DurationMs { get; init; }
 
     public ImmutableArray<string> InfoLog { get; init; } = [];

@@ -54,8 +54,13 @@ public sealed class ElasticsearchClient(HttpClient http, Uri node)
     public Task AddVotingExclusionsAsync(IEnumerable<string> nodeNames, CancellationToken cancellationToken) =>
         SendAsync<JsonElement>(HttpMethod.Post, "_cluster/voting_config_exclusions?node_names=" + Uri.EscapeDataString(string.Join(',', nodeNames)), null, cancellationToken);
 
-    public Task ClearVotingExclusionsAsync(CancellationToken cancellationToken) =>
-        SendAsync<JsonElement>(HttpMethod.Delete, "_cluster/voting_config_exclusions?wait_for_removal=false", null, cancellationToken);
+    /// <summary>
+    /// Clears the voting configuration exclusions. With <paramref name="waitForRemoval"/> the node answers only once
+    /// the excluded nodes have left the cluster (else 500 after a few seconds: ask again); clearing them while they
+    /// are still there would let them back into the voting configuration just before they go.
+    /// </summary>
+    public Task ClearVotingExclusionsAsync(bool waitForRemoval, CancellationToken cancellationToken) =>
+        SendAsync<JsonElement>(HttpMethod.Delete, waitForRemoval ? "_cluster/voting_config_exclusions?wait_for_removal=true&timeout=5s" : "_cluster/voting_config_exclusions?wait_for_removal=false", null, cancellationToken);
 
     /// <summary>Node shutdown API (<c>restart</c>, <c>remove</c> or <c>replace</c>), 7.15 and later.</summary>
     public Task PutNodeShutdownAsync(string nodeId, string type, string reason, CancellationToken cancellationToken) =>

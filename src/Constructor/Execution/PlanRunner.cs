@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Cloud.Constructor.Clusters;
 using Cloud.Constructor.Plans;
 using Cloud.Constructor.Routing;
+using Cloud.Constructor.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ public sealed partial class PlanRunner(
     PlanCancelWatcher cancelWatcher,
     AssignmentWriter assignments,
     RoutingWriter routing,
+    PlanMetrics metrics,
     IOptions<ConstructorOptions> options,
     TimeProvider timeProvider,
     ILogger<PlanRunner> logger)
@@ -114,6 +116,12 @@ public sealed partial class PlanRunner(
                 LogStep(clusterId, pending.PlanId, stepId);
                 var watch = Stopwatch.StartNew();
                 var (outcome, cancelled) = await RunStepAsync(stepId, context, cancellable: !forwardOnly, cancellationToken);
+                if (string.Equals(_options.FailAfterStep, stepId, StringComparison.Ordinal) && outcome.Status != StepStatuses.Error)
+                {
+                    LogFailHook(stepId);
+                    outcome = StepOutcome.Error([.. outcome.InfoLog, "failed by the test hook Constructor:FailAfterStep (what the step did stays)"]);
+                }
+
                 attempt = attempt.WithStep(new StepRecord
                 {
                     StepId = stepId,
@@ -227,9 +235,10 @@ public sealed partial class PlanRunner(
                 Lifecycle = pending.Kind == PlanKinds.Shutdown ? "stopped" : "running",
             },
             cancellationToken);
-        if (written?.Plans.Current?.PlanId == pending.PlanId)
+        if (written?.Plans.Current?.PlanId == pending.PlanId && written.Plans.Current.CompletedAt == now)
         {
             LogPlanDone(context.ClusterId, pending.PlanId);
+            metrics.Ended(outcome == "success" ? PlanMetrics.Succeeded : PlanMetrics.Failed, pending.Kind);
         }
     }
 
@@ -239,6 +248,9 @@ public sealed partial class PlanRunner(
         LogRollingBack(context.ClusterId, context.Pending.PlanId, reason);
         var started = timeProvider.GetUtcNow();
         var log = new List<string> { reason };
+
+        // Shards and votes back to the current instances before the new ones go (they may hold the only copies by now).
+        log.AddRange(await steps.PrepareRollbackAsync(context, attempt, cancellationToken));
         foreach (var instance in context.Added)
         {
             if (await assignments.RemoveAsync(context.ClusterId, instance, cancellationToken))
@@ -260,6 +272,7 @@ public sealed partial class PlanRunner(
             }
         }
 
+        log.AddRange(await steps.FinishRollbackAsync(context, attempt, cancellationToken));
         var routed = context.Pending.Kind == PlanKinds.Shutdown || context.Current is null
             ? []
             : context.From.Select(i => i.InstanceName).ToImmutableArray();
@@ -284,6 +297,10 @@ public sealed partial class PlanRunner(
         if (written is not null)
         {
             await routing.WriteAsync(context.ClusterId, written.Plans, cancellationToken);
+            if (written.Plans.Attempts.Any(a => a.AttemptId == closed.AttemptId && a.Completed == now))
+            {
+                metrics.Ended(outcome == "cancelled" ? PlanMetrics.Cancelled : PlanMetrics.RolledBack, context.Pending.Kind);
+            }
         }
     }
 
@@ -320,6 +337,9 @@ public sealed partial class PlanRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterId}: plan {PlanId} is past its point of no return; retrying step {StepId} ({Reason})")]
     private partial void LogRetryingStep(string clusterId, string planId, string stepId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Test hook Constructor:FailAfterStep: step {StepId} recorded as failed")]
+    private partial void LogFailHook(string stepId);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Test hook Constructor:CrashAfterStep: killing this process after step {StepId}")]
     private partial void LogCrashHook(string stepId);

@@ -15,7 +15,7 @@ namespace Cloud.Constructor.Execution;
 /// constructor died in the middle of it. Calls a node does not offer are recorded in the step's log
 /// (and the step marked skipped) instead of being taken for success.
 /// </summary>
-public sealed class PlanSteps(
+public sealed partial class PlanSteps(
     ClusterStore store,
     AssignmentWriter assignments,
     RoutingWriter routing,
@@ -314,8 +314,38 @@ public sealed class PlanSteps(
 
         var log = new List<string>();
         await TryAsync(context, log, $"{ExcludeNameSetting} cleared", client => client.PutPersistentSettingsAsync(new Dictionary<string, string?> { [ExcludeNameSetting] = null }, cancellationToken), cancellationToken);
-        await TryAsync(context, log, "voting exclusions cleared", client => client.ClearVotingExclusionsAsync(cancellationToken), cancellationToken);
+        await ClearVotingExclusionsAsync(context, context.Removed, log, context.Target, cancellationToken);
         return StepOutcome.Success([.. log]);
+    }
+
+    /// <summary>
+    /// Clears the voting exclusions once <paramref name="leaving"/> have left the cluster (cleared earlier, a node
+    /// still there would get its vote back just before it goes). Not waited for when one of them is on an allocator
+    /// that is gone (its container may run on, orphaned), nor longer than <see cref="ConstructorOptions.JoinTimeout"/>.
+    /// </summary>
+    private async Task ClearVotingExclusionsAsync(PlanContext context, IReadOnlyList<PlannedInstance> leaving, List<string> log, IEnumerable<PlannedInstance> through, CancellationToken cancellationToken)
+    {
+        var connected = await platform.ReadConnectedAllocatorsAsync(cancellationToken);
+        var orphans = leaving.Where(i => !connected.Contains(i.AllocatorId)).Select(i => i.InstanceName).ToList();
+        if (orphans.Count == 0 && leaving.Any(i => i.IsMasterEligible))
+        {
+            var bounded = context with { Deadline = new[] { context.Deadline, timeProvider.GetUtcNow() + _options.JoinTimeout }.Min() };
+            try
+            {
+                await TryAsync(bounded, log, "voting exclusions cleared (the excluded nodes left)", client => client.ClearVotingExclusionsAsync(waitForRemoval: true, cancellationToken), cancellationToken, through);
+                return;
+            }
+            catch (TimeoutException)
+            {
+                log.Add($"excluded nodes still in the cluster after {_options.JoinTimeout.TotalSeconds:0} s");
+            }
+        }
+        else if (orphans.Count > 0)
+        {
+            log.Add($"not waiting for {string.Join(',', orphans)} to leave: their allocator is gone");
+        }
+
+        await TryAsync(context, log, "voting exclusions cleared", client => client.ClearVotingExclusionsAsync(waitForRemoval: false, cancellationToken), cancellationToken, through);
     }
 
     private async Task<StepOutcome> StopAllAsync(PlanContext context, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public static class CloudPaths
     public const string AllocatorsMeta = Root + "/allocators-meta";
     public const string AllocatorsWork = Root + "/allocators-work";
     public const string AllocatorsPorts = Root + "/allocators-ports";
+    public const string AllocatorsPurge = Root + "/allocators-purge";
     public const string Containers = Root + "/containers";
     public const string Inspect = Root + "/inspect";
     public const string Instances = Root + "/instances";
@@ -39,6 +40,11 @@ public static class CloudPaths
     public static string WorkOf(string allocatorId) => Join(AllocatorsWork, allocatorId);
 
     public static string Assignment(string allocatorId, string instanceId) => Join(AllocatorsWork, allocatorId, instanceId);
+
+    /// <summary>Data purge requests for one allocator: the constructor writes them when a cluster is deleted, the allocator acts and removes them.</summary>
+    public static string PurgesOf(string allocatorId) => Join(AllocatorsPurge, allocatorId);
+
+    public static string Purge(string allocatorId, string clusterId) => Join(AllocatorsPurge, allocatorId, clusterId);
 
     public static string InstancesOf(string clusterId) => Join(Instances, clusterId);
 

@@ -52,24 +52,42 @@ public sealed class ApiTests(PlatformFixture platform) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Plan_BadChanges_RefusedAndNothingChanges()
+    public async Task Plan_BadChanges_EachRefusedWithItsCodeAndNothingChanges()
     {
         var (created, body) = await platform.SendAsync(HttpMethod.Post, Clusters, PlanBodies.Create("refusals", version: "8.16.0", zones: 1));
         created.Should().Be(201);
         var id = body.GetProperty("cluster_id").GetString()!;
         await platform.WaitForPlanAsync(id);
         var before = await platform.GetAsync($"{Clusters}/{id}");
+        var workBefore = await AllWorkAsync();
+        static string WithImage(string plan, string version) =>
+            plan.Replace($"\"version\":\"{version}\"", $"\"version\":\"{version}\",\"docker_image\":\"cloud/elasticsearch:8.16.0\"", StringComparison.Ordinal);
+        var refusals = new (string Plan, string Code, string Field)[]
+        {
+            (PlanBodies.Plan(version: "8.15.0", zones: 1), "plan.version_downgrade", "elasticsearch.version"),
+            (WithImage(PlanBodies.Plan(version: "8.17.0", memory: 2048, zones: 1), "8.17.0"), "plan.version_and_topology_change", "elasticsearch.version"),
+            (WithImage(PlanBodies.Plan(version: "10.0.0", zones: 1), "10.0.0"), "plan.version_incompatible", "elasticsearch.version"),
+            (PlanBodies.Plan(version: "9.0.0", zones: 1), "plan.version_unavailable", "elasticsearch.version"),
+            (PlanBodies.Plan(zones: 4).Replace("8.15.0", "8.16.0", StringComparison.Ordinal), "plan.zone_count_exceeds_zones", "cluster_topology[0].zone_count"),
+            (PlanBodies.Plan(memory: 65536, zones: 1).Replace("8.15.0", "8.16.0", StringComparison.Ordinal), "plan.memory_unplaceable", "cluster_topology[0].memory_per_node"),
+            (PlanBodies.Plan(zones: 1, transient: """{"strategy":"sideways"}""").Replace("8.15.0", "8.16.0", StringComparison.Ordinal), "plan.strategy_unknown", "transient.strategy"),
+            (PlanBodies.Plan(zones: 1).Replace("8.15.0", "8.16.0", StringComparison.Ordinal).Replace("\"zone_count\":1", "\"zone_count\":1,\"colour\":\"red\"", StringComparison.Ordinal), "request.unknown_field", "cluster_topology[0].colour"),
+        };
 
-        var (downgrade, d) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", PlanBodies.Plan(version: "8.15.0", zones: 1));
-        var (both, b) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", PlanBodies.Plan(version: "9.0.0", memory: 2048, zones: 1).Replace("8.15.0", "8.16.0", StringComparison.Ordinal));
+        foreach (var (plan, code, field) in refusals)
+        {
+            var (status, errors) = await platform.SendAsync(HttpMethod.Post, $"{Clusters}/{id}/plan", plan);
+            status.Should().Be(400, $"{code}: {errors}");
+            errors.GetProperty("errors").EnumerateArray().Should().Contain(
+                e => e.GetProperty("code").GetString() == code && PlanScenarioTests.Has(e, "field") && e.GetProperty("field").GetString() == field,
+                $"{plan} -> {errors}");
+        }
 
-        downgrade.Should().Be(400);
-        d.GetProperty("errors")[0].GetProperty("code").GetString().Should().Be("plan.version_downgrade");
-        both.Should().Be(400);
-        b.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString()).Should().Contain("plan.version_unavailable");
         var after = await platform.GetAsync($"{Clusters}/{id}");
         after.GetProperty("plan_info").GetProperty("pending").ValueKind.Should().Be(JsonValueKind.Null);
         after.GetProperty("plan_info").GetProperty("history").GetArrayLength().Should().Be(before.GetProperty("plan_info").GetProperty("history").GetArrayLength());
+        PlanScenarioTests.Names(after).Should().BeEquivalentTo(PlanScenarioTests.Names(before));
+        (await AllWorkAsync()).Should().BeEquivalentTo(workBefore, "a refused plan assigns nothing");
     }
 
     [Fact]

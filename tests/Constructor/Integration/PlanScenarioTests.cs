@@ -19,6 +19,8 @@ public sealed class PlanScenarioTests(PlatformFixture platform) : IAsyncLifetime
     [Fact]
     public async Task Create_ThreeZones_StartedHealthyRoutedWithEveryStepRecorded()
     {
+        var succeededBefore = await platform.PlansEndedAsync("succeeded");
+
         var id = await platform.CreateClusterAsync("three-zones");
 
         var cluster = await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}");
@@ -43,7 +45,49 @@ public sealed class PlanScenarioTests(PlatformFixture platform) : IAsyncLifetime
         var steps = attempt.GetProperty("steps").EnumerateArray().ToList();
         steps.Select(s => s.GetProperty("step_id").GetString()).Should().StartWith(["verify_version_compatibility", "snapshot", "start_new_instances", "wait_for_new_instances"]).And.EndWith("record_plan");
         steps.Should().OnlyContain(s => s.GetProperty("status").GetString() == "success" || s.GetProperty("status").GetString() == "skipped");
-        steps.Should().OnlyContain(s => Has(s, "started") && Has(s, "completed") && Has(s, "duration_ms"));
+        steps.Should().OnlyContain(s => Has(s, "started") && Has(s, "completed") && Has(s, "duration_ms") && s.GetProperty("info_log").GetArrayLength() > 0);
+        await Eventually.AssertAsync(
+            async () => await platform.PlansEndedAsync("succeeded") > succeededBefore,
+            TimeSpan.FromSeconds(10),
+            "cloud_constructor_plans_total{outcome=succeeded} counted the plan");
+    }
+
+    [Fact]
+    public async Task Activity_MoreAttemptsThanKept_LastTwentyShownEachStepWithEveryField()
+    {
+        var id = await platform.CreateClusterAsync("activity", zones: 1);
+        var submitted = new List<string>();
+
+        // Plans that change nothing run every step (most skip) in well under a second: 21 more attempts than the create's.
+        for (var i = 0; i < 21; i++)
+        {
+            var (status, accepted) = await platform.SendAsync(HttpMethod.Post, $"/api/v1/clusters/elasticsearch/{id}/plan", PlanBodies.Plan(zones: 1));
+            status.Should().Be(202, accepted.ToString());
+            submitted.Add(accepted.GetProperty("plan_id").GetString()!);
+            await platform.WaitForPlanAsync(id);
+        }
+
+        var activity = await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}/plan/activity");
+        activity.GetProperty("current").ValueKind.Should().Be(JsonValueKind.Null);
+        var attempts = activity.GetProperty("history").EnumerateArray().ToList();
+        attempts.Select(a => a.GetProperty("plan_id").GetString()).Should().Equal(submitted.Skip(1), "the last 20 attempts, oldest first; older ones dropped");
+        attempts.Should().OnlyContain(a => a.GetProperty("status").GetString() == "success" && Has(a, "started") && Has(a, "completed"));
+        foreach (var step in attempts.SelectMany(a => a.GetProperty("steps").EnumerateArray()))
+        {
+            step.GetProperty("step_id").GetString().Should().NotBeNullOrEmpty();
+            step.GetProperty("status").GetString().Should().BeOneOf("success", "skipped");
+            step.GetProperty("info_log").GetArrayLength().Should().BeGreaterThan(0, step.ToString());
+            (Has(step, "started") && Has(step, "completed") && Has(step, "duration_ms")).Should().BeTrue(step.ToString());
+            (step.GetProperty("completed").GetDateTimeOffset() - step.GetProperty("started").GetDateTimeOffset()).Should().BeGreaterThanOrEqualTo(TimeSpan.Zero);
+            step.GetProperty("duration_ms").GetInt64().Should().BeGreaterThanOrEqualTo(0);
+        }
+
+        attempts[^1].GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step_id").GetString()).Should().Equal(
+            "verify_version_compatibility", "snapshot", "start_new_instances", "wait_for_new_instances", "exclude_old_from_allocation", "wait_for_shard_migration",
+            "update_routing", "drain", "exclude_old_masters_from_voting", "stop_old_instances", "clean_up", "record_plan");
+        var cluster = await platform.GetAsync($"/api/v1/clusters/elasticsearch/{id}");
+        cluster.GetProperty("plan_info").GetProperty("history").EnumerateArray().Select(h => h.GetProperty("plan_id").GetString()).Should().Equal(submitted.Skip(1));
+        cluster.GetProperty("plan_info").GetProperty("current").GetProperty("plan_id").GetString().Should().Be(submitted[^1]);
     }
 
     [Fact]

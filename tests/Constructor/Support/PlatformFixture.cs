@@ -43,7 +43,7 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>The zone of each host, in host order: zone-1 twice (vacate and remediation move within it), zone-2, zone-3.</summary>
     protected virtual IReadOnlyList<string> HostZones => ["zone-1", "zone-1", "zone-2", "zone-3"];
 
-    public static IReadOnlyDictionary<string, string> ConstructorSettings(string connectString, string id, string? crashAfterStep = null)
+    public static IReadOnlyDictionary<string, string> ConstructorSettings(string connectString, string id, string? crashAfterStep = null, string? failAfterStep = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -54,10 +54,16 @@ public class PlatformFixture : IAsyncLifetime
             ["Constructor:DrainPeriod"] = "00:00:00.200",
             ["Constructor:PollInterval"] = "00:00:00.200",
             ["Constructor:JoinTimeout"] = "00:00:30",
+            ["Constructor:RollbackTimeout"] = "00:01:00",
         };
         if (crashAfterStep is not null)
         {
             settings["Constructor:CrashAfterStep"] = crashAfterStep;
+        }
+
+        if (failAfterStep is not null)
+        {
+            settings["Constructor:FailAfterStep"] = failAfterStep;
         }
 
         return settings;
@@ -95,10 +101,10 @@ public class PlatformFixture : IAsyncLifetime
     /// Starts another constructor and waits until it answers; it serves the API at once and leads only
     /// when those before it in the election are gone. <see cref="UseConstructorAsync"/> makes it the one tests talk to.
     /// </summary>
-    public async Task<StartedConstructor> StartStandbyConstructorAsync(string? crashAfterStep = null)
+    public async Task<StartedConstructor> StartStandbyConstructorAsync(string? crashAfterStep = null, string? failAfterStep = null)
     {
         var id = $"{_prefix}-constructor-{Guid.NewGuid().ToString("N")[..4]}";
-        var process = RoleProcess.Start("Constructor", ConstructorSettings(Zk.ConnectString, id, crashAfterStep));
+        var process = RoleProcess.Start("Constructor", ConstructorSettings(Zk.ConnectString, id, crashAfterStep, failAfterStep));
         // Generous: on two cores under a full test run a .NET host can take a minute to listen.
         await process.WaitUntilAnsweringAsync(TimeSpan.FromMinutes(3));
         return new StartedConstructor(process, id);
@@ -169,6 +175,19 @@ public class PlatformFixture : IAsyncLifetime
         using var response = await (client ?? Api).SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>
+    /// The constructor's <c>cloud_constructor_plans_total</c> for one outcome and kind, as its Prometheus
+    /// endpoint serves it (0 while the series is not there yet).
+    /// </summary>
+    public async Task<double> PlansEndedAsync(string outcome, string kind = "change", HttpClient? client = null)
+    {
+        var text = await (client ?? Api).GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return text.Split('\n')
+            .Where(l => l.StartsWith("cloud_constructor_plans_total{", StringComparison.Ordinal)
+                && l.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal) && l.Contains($"kind=\"{kind}\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Creates a cluster and waits until it is started and healthy; returns its id.</summary>
