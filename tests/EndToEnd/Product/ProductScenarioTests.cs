@@ -127,17 +127,29 @@ public sealed class ProductScenarioTests(PlatformFixture fixture, ITestOutputHel
         ((int)shutdown.Status).Should().BeInRange(200, 202, shutdown.ToString());
         await Eventually.AssertAsync(async () => (await Api.GetClusterAsync(clusterId)).Json?["status"]?.GetValue<string>() == "stopped", TimeSpan.FromMinutes(2), "the cluster stops");
         (await RunningContainersOfAsync(names)).Should().BeEmpty("a stopped cluster runs nothing");
+        DataDirectoriesOf(clusterId).Should().NotBeEmpty("a shutdown keeps the data for a restart");
+        var sharedData = DataDirectoriesOf(shared);
 
         var deleted = await Api.DeleteClusterAsync(clusterId);
         ((int)deleted.Status).Should().BeInRange(200, 204, deleted.ToString());
         await Eventually.AssertAsync(async () => (await Api.GetClusterAsync(clusterId)).Status == HttpStatusCode.NotFound, TimeSpan.FromMinutes(1), "the cluster is gone from the API");
         await Eventually.AssertAsync(async () => (await AllContainersOfAsync(names)).Count == 0, TimeSpan.FromMinutes(1), "its containers are removed");
+        await Eventually.AssertAsync(() => Task.FromResult(DataDirectoriesOf(clusterId).Count == 0), TimeSpan.FromMinutes(1), "its data directories are removed on every host");
+        DataDirectoriesOf(shared).Should().BeEquivalentTo(sharedData, "another cluster's data is untouched");
 
         using var client = new ClusterClient(Platform.ProxyPort, shared);
         (await client.GetAsync("/")).Status.Should().Be(HttpStatusCode.OK, "other clusters are untouched");
         using var gone = new ClusterClient(Platform.ProxyPort, clusterId);
         await Eventually.AssertAsync(async () => (await gone.GetAsync("/")).Status == HttpStatusCode.NotFound, TimeSpan.FromSeconds(30), "the proxy no longer knows the deleted cluster");
     }
+
+    /// <summary>The instance directories of a cluster on every host (<c>&lt;data_root&gt;/&lt;allocator&gt;/&lt;cluster_id&gt;-&lt;instance&gt;</c>).</summary>
+    private List<string> DataDirectoriesOf(string clusterId) =>
+    [
+        .. Platform.Hosts.SelectMany(h => Directory.Exists(Path.Combine(h.DataRoot, h.HostId))
+            ? Directory.GetDirectories(Path.Combine(h.DataRoot, h.HostId), clusterId + "-*")
+            : []),
+    ];
 
     [Fact]
     [Scenario(Order = 8)]
