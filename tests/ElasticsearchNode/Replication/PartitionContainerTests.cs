@@ -29,7 +29,7 @@ public sealed class PartitionContainerTests
         await cluster.RequireAsync(HttpMethod.Put, "n1", "/events", """{"settings":{"number_of_shards":3,"number_of_replicas":1}}""");
         await cluster.HealthAsync("n1", "wait_for_status=green&wait_for_no_relocating_shards=true");
 
-        var lone = await MasterAsync(cluster, "n1");
+        var lone = await MasterAsync(cluster, "n1") ?? throw new InvalidOperationException("no master after formation");
         var majority = cluster.Nodes.Where(n => n != lone).ToArray();
         var acknowledged = new ConcurrentBag<string>();
         var acknowledgedByLone = new ConcurrentBag<string>();
