@@ -77,6 +77,7 @@ internal static class NodeHost
             services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<ClusterIndexMetadataService>());
             services.AddSingleton<RecoveryTracker>();
             services.AddSingleton<RecoveryCatActions>();
+            services.AddSingleton<PrimaryPermits>();
             services.AddSingleton<RecoverySourceService>();
             services.AddSingleton<ClusterShardsApplier>();
             services.AddSingleton<ShardReplicationService>();

@@ -51,7 +51,7 @@ internal sealed class ShardStatsCollector(IndicesService indices, IIndexMetadata
         {
             foreach (var index in indices.All)
             {
-                result.AddRange(index.Shards.Where(s => s.Shard is not null).Select(s => new CopyStats(index.Metadata.Uuid, s.Number, true, s.Shard!.Stats())));
+                result.AddRange(index.Shards.Where(s => s.Shard is not null).Select(s => new CopyStats(index.Metadata.Uuid, s.Number, true, node.LocalNode.Id, s.Shard!.Stats())));
             }
 
             return result;
@@ -62,7 +62,7 @@ internal sealed class ShardStatsCollector(IndicesService indices, IIndexMetadata
         {
             if (current.Index(copy.Index) is { } index && indices.Get(index.Uuid)?.Shards is { } slots && copy.Shard < slots.Length && slots[copy.Shard].Shard is { } shard)
             {
-                result.Add(new CopyStats(index.Uuid, copy.Shard, copy.Primary, shard.Stats()));
+                result.Add(new CopyStats(index.Uuid, copy.Shard, copy.Primary, node.LocalNode.Id, shard.Stats()));
             }
         }
 
@@ -70,8 +70,8 @@ internal sealed class ShardStatsCollector(IndicesService indices, IIndexMetadata
     }
 }
 
-/// <summary>One shard copy's stats: its index (by uuid), shard number, whether it is the primary.</summary>
-internal sealed record CopyStats(string IndexUuid, int Shard, bool Primary, ShardStats Stats);
+/// <summary>One shard copy's stats: its index (by uuid), shard number, whether it is the primary, the node holding it.</summary>
+internal sealed record CopyStats(string IndexUuid, int Shard, bool Primary, string NodeId, ShardStats Stats);
 
 /// <summary>A node's answer: the stats of every active copy it holds.</summary>
 internal sealed record NodeShardStats(IReadOnlyList<CopyStats> Copies);

@@ -251,6 +251,10 @@ internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identit
                 ["primaries"] = StatsJson([.. stats.Where(c => c.Primary).Select(c => c.Stats)]),
                 ["total"] = StatsJson([.. stats.Select(c => c.Stats)]),
             };
+            if (request.Parameter("level") == "shards")
+            {
+                indicesJson[index.Name]!["shards"] = ShardsJson(stats);
+            }
         }
 
         var total = node.Options.Coordination.BootstrapAlone ? all.Count : targets.Sum(i => i.NumberOfShards * (1 + i.NumberOfReplicas));
@@ -260,6 +264,24 @@ internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identit
             ["_all"] = new JsonObject { ["primaries"] = StatsJson([.. all.Where(c => c.Primary).Select(c => c.Stats)]), ["total"] = StatsJson([.. all.Select(c => c.Stats)]) },
             ["indices"] = indicesJson,
         });
+    }
+
+    /// <summary><c>level=shards</c>: each copy's stats with its routing and sequence numbers, as Elasticsearch lists them.</summary>
+    private static JsonObject ShardsJson(IEnumerable<Indices.CopyStats> copies)
+    {
+        var shards = new JsonObject();
+        foreach (var group in copies.GroupBy(c => c.Shard).OrderBy(g => g.Key))
+        {
+            shards[group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray([.. group.Select(c =>
+            {
+                var json = StatsJson([c.Stats]);
+                json["routing"] = new JsonObject { ["state"] = "STARTED", ["primary"] = c.Primary, ["node"] = c.NodeId };
+                json["seq_no"] = new JsonObject { ["max_seq_no"] = c.Stats.MaxSeqNo, ["local_checkpoint"] = c.Stats.LocalCheckpoint };
+                return (JsonNode)json;
+            })]);
+        }
+
+        return shards;
     }
 
     private static JsonObject StatsJson(IReadOnlyCollection<Engine.ShardStats> stats) => new()
