@@ -37,9 +37,20 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
         node.Transport.Register<ShardGetRequest, ShardGetResponse>(ReplicationActions.Get, (r, _) => Task.FromResult(new ShardGetResponse(GetLocal(r))));
     }
 
-    public async Task<PrimaryWriteResponse> ExecutePrimaryAsync(PrimaryWriteRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Executes a write as primary. Once started it runs to the end whatever the caller does: a write applied here
+    /// but cancelled before it reached the copies (a client that went away, the coordinator's deadline) would leave
+    /// them without an operation the primary has, and a gap below their checkpoint. The caller stops waiting on
+    /// <paramref name="cancellationToken"/>; the replication itself is bounded by the replica timeout.
+    /// </summary>
+    public Task<PrimaryWriteResponse> ExecutePrimaryAsync(PrimaryWriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return RunPrimaryAsync(request, CancellationToken.None).WaitAsync(cancellationToken);
+    }
+
+    private async Task<PrimaryWriteResponse> RunPrimaryAsync(PrimaryWriteRequest request, CancellationToken cancellationToken)
+    {
         var state = node.State;
         var id = new Cluster.State.ShardId(request.Index, request.Shard);
         var primary = state.Routing.PrimaryOf(id);

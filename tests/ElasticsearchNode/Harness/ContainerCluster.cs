@@ -65,6 +65,9 @@ public sealed class ContainerCluster : IAsyncDisposable
         return response.IsSuccessStatusCode;
     }, Deadline, $"{name} to answer GET /");
 
+    /// <summary>The node's last log lines, for failure messages.</summary>
+    public Task<string> LogsAsync(string name, int lines = 60) => DockerEngine.CliAsync("logs", "--tail", lines.ToString(System.Globalization.CultureInfo.InvariantCulture), ContainerOf(name));
+
     public Task KillAsync(string name) => DockerEngine.CliAsync("kill", ContainerOf(name));
 
     /// <summary>

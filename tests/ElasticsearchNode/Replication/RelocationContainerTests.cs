@@ -88,14 +88,23 @@ public sealed class RelocationContainerTests
 
         // Writes cancelled by the client may still land: poll until both copies have settled to the same history.
         JsonElement copies = default;
-        await Eventually(async () =>
+        try
         {
-            await cluster.RequireAsync(HttpMethod.Post, "n2", "/moves/_refresh");
-            copies = (await cluster.GetAsync("n2", "/moves/_stats?level=shards")).GetProperty("indices").GetProperty("moves").GetProperty("shards").GetProperty("0");
-            var stats = copies.EnumerateArray().Select(c => (Docs: c.GetProperty("docs").GetProperty("count").GetInt64(), MaxSeqNo: c.GetProperty("seq_no").GetProperty("max_seq_no").GetInt64(),
-                Checkpoint: c.GetProperty("seq_no").GetProperty("local_checkpoint").GetInt64())).ToList();
-            return stats.Count == 2 && stats.Distinct().Count() == 1 && stats[0].Checkpoint == stats[0].MaxSeqNo;
-        }, "both copies to hold the same documents up to the same sequence number");
+            await Eventually(async () =>
+            {
+                await cluster.RequireAsync(HttpMethod.Post, "n2", "/moves/_refresh");
+                copies = (await cluster.GetAsync("n2", "/moves/_stats?level=shards")).GetProperty("indices").GetProperty("moves").GetProperty("shards").GetProperty("0");
+                var stats = copies.EnumerateArray().Select(c => (Docs: c.GetProperty("docs").GetProperty("count").GetInt64(), MaxSeqNo: c.GetProperty("seq_no").GetProperty("max_seq_no").GetInt64(),
+                    Checkpoint: c.GetProperty("seq_no").GetProperty("local_checkpoint").GetInt64())).ToList();
+                return stats.Count == 2 && stats.Distinct().Count() == 1 && stats[0].Checkpoint == stats[0].MaxSeqNo;
+            }, "both copies to hold the same documents up to the same sequence number");
+        }
+        catch (TimeoutException ex)
+        {
+            var logs = string.Join("\n", await Task.WhenAll(cluster.Nodes.Select(async n => $"--- {n}\n{await cluster.LogsAsync(n)}")));
+            throw new TimeoutException($"{ex.Message} Last copies: {copies.GetRawText()}; old primary {oldPrimary}, new {newPrimary}; acknowledged {acknowledged.Count}\n{logs}", ex);
+        }
+
         copies.EnumerateArray().Should().OnlyContain(c => c.GetProperty("docs").GetProperty("count").GetInt64() >= Preloaded + acknowledged.Count, copies.GetRawText());
     }
 
