@@ -99,7 +99,7 @@ internal sealed class ClusterNode : IAsyncDisposable
                 "master_not_discovered_exception" or "not_master_exception" or "failed_to_commit_cluster_state_exception" => 503,
                 "receive_timeout_transport_exception" => 504,
                 "resource_already_exists_exception" or "illegal_argument_exception" or "coordination_state_rejected_exception" => 400,
-                "index_not_found_exception" => 404,
+                "index_not_found_exception" or "repository_missing_exception" => 404,
                 _ => 500,
             });
         }

@@ -28,4 +28,8 @@ internal sealed record MasterOperation(
     public const string ClearVotingExclusions = "clear_voting_exclusions";
     public const string PutShutdown = "put_shutdown";
     public const string DeleteShutdown = "delete_shutdown";
+
+    /// <summary>Registers (or replaces) a snapshot repository: <see cref="Name"/>, <see cref="Type"/>, settings in <see cref="Persistent"/>.</summary>
+    public const string PutRepository = "put_repository";
+    public const string DeleteRepository = "delete_repository";
 }

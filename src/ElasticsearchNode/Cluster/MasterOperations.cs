@@ -39,6 +39,17 @@ internal static class MasterOperations
             MasterOperation.DeleteShutdown => s => s.Metadata.Shutdowns.ContainsKey(operation.Name!)
                 ? s with { Metadata = s.Metadata with { Shutdowns = s.Metadata.Shutdowns.Remove(operation.Name!) } }
                 : throw new ClusterException("resource_not_found_exception", $"node [{operation.Name}] is not currently shutting down", 404),
+            MasterOperation.PutRepository => s => s with
+            {
+                Metadata = s.Metadata with
+                {
+                    Repositories = s.Metadata.Repositories.SetItem(operation.Name!, new SnapshotRepository(operation.Name!, operation.Type ?? "fs",
+                        operation.Persistent ?? ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal))),
+                },
+            },
+            MasterOperation.DeleteRepository => s => s.Metadata.Repositories.ContainsKey(operation.Name!)
+                ? s with { Metadata = s.Metadata with { Repositories = s.Metadata.Repositories.Remove(operation.Name!) } }
+                : throw new ClusterException("repository_missing_exception", $"[{operation.Name}] missing", 404),
             _ => throw new ClusterException("illegal_argument_exception", $"unknown master operation [{operation.Kind}]"),
         };
         return node.Coordinator.SubmitAsync(operation.Kind, change, cancellationToken);

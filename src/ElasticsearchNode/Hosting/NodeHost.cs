@@ -63,6 +63,7 @@ internal static class NodeHost
         services.AddSingleton<LocalDocumentCoordinator>();
         services.AddSingleton<LocalSearchCoordinator>();
         services.AddSingleton<ShardBroadcast>();
+        services.AddSingleton<ShardStatsCollector>();
         if (alone)
         {
             services.AddSingleton<LocalIndexMetadataService>();
@@ -76,6 +77,7 @@ internal static class NodeHost
             services.AddSingleton<IIndexMetadataService>(sp => sp.GetRequiredService<ClusterIndexMetadataService>());
             services.AddSingleton<RecoveryTracker>();
             services.AddSingleton<RecoveryCatActions>();
+            services.AddSingleton<PrimaryPermits>();
             services.AddSingleton<RecoverySourceService>();
             services.AddSingleton<ClusterShardsApplier>();
             services.AddSingleton<ShardReplicationService>();
@@ -127,6 +129,8 @@ internal static class NodeHost
             app.Services.GetRequiredService<ShardReplicationService>().Register();
             app.Services.GetRequiredService<ClusterSearchCoordinator>().Register();
             app.Services.GetRequiredService<ShardBroadcast>().Register();
+            app.Services.GetRequiredService<SnapshotService>().Register();
+            app.Services.GetRequiredService<ShardStatsCollector>().Register();
         }
 
         var dispatcher = app.Services.GetRequiredService<RestDispatcher>();

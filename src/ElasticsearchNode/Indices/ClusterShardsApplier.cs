@@ -137,6 +137,7 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
             entry.SourceNode = source.Name;
             await using var peer = new PeerRecoverySource(node.Transport, source.TransportAddress, service.Metadata.Uuid, copy.Shard, copy.AllocationId!);
             var (bytes, operations) = await ShardRecovery.RecoverAsync(service, copy.Shard, peer, time, cancellation);
+            await peer.FinishAsync(cancellation);
             entry.Complete(bytes, operations);
             LogRecovered(copy.Index, copy.Shard, source.Name, bytes, operations, entry.ElapsedMilliseconds);
         }

@@ -26,6 +26,17 @@ internal sealed class PeerRecoverySource(TransportService transport, string addr
         transport.SendAsync<RecoveryOperationsRequest, RecoveryOperationsResponse>(address, RecoveryActions.Operations,
             new RecoveryOperationsRequest(Id, afterSeqNo, 2000), Timeout, cancellationToken);
 
+    /// <summary>
+    /// Ends the recovery on the source and waits for its answer: for a primary relocation that is the hand-off
+    /// (the source stops writing and drains its writes in flight), so a failure here fails the recovery.
+    /// </summary>
+    public async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        var id = Id;
+        _recoveryId = null;
+        await transport.SendAsync<FinishRecoveryRequest, Empty>(address, RecoveryActions.Finish, new FinishRecoveryRequest(id), Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_recoveryId is null)

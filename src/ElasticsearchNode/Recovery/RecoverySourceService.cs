@@ -4,6 +4,7 @@ using Cloud.ElasticsearchNode.Cluster.Coordination;
 using Cloud.ElasticsearchNode.Engine;
 using Cloud.ElasticsearchNode.Errors;
 using Cloud.ElasticsearchNode.Indices;
+using Cloud.ElasticsearchNode.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace Cloud.ElasticsearchNode.Recovery;
@@ -13,9 +14,10 @@ namespace Cloud.ElasticsearchNode.Recovery;
 /// holds the target, so every write from then on is also sent to the target; the operations after the
 /// commit stay in its translog (history retention) until the target has read them.
 /// </summary>
-internal sealed partial class RecoverySourceService(ClusterNode node, IndicesService indices, TimeProvider time, ILogger<RecoverySourceService> logger)
+internal sealed partial class RecoverySourceService(ClusterNode node, IndicesService indices, PrimaryPermits permits, TimeProvider time, ILogger<RecoverySourceService> logger)
 {
     private static readonly TimeSpan Expiry = TimeSpan.FromHours(1);
+    private static readonly TimeSpan HandOffTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Ongoing> _ongoing = new(StringComparer.Ordinal);
 
     public int Count => _ongoing.Count;
@@ -26,11 +28,35 @@ internal sealed partial class RecoverySourceService(ClusterNode node, IndicesSer
         transport.Register<StartRecoveryRequest, StartRecoveryResponse>(RecoveryActions.Start, StartAsync);
         transport.Register<RecoveryChunkRequest, RecoveryChunkResponse>(RecoveryActions.Chunk, ReadChunkAsync);
         transport.Register<RecoveryOperationsRequest, RecoveryOperationsResponse>(RecoveryActions.Operations, (r, _) => Task.FromResult(Operations(r)));
-        transport.Register<FinishRecoveryRequest, Empty>(RecoveryActions.Finish, (r, _) =>
+        transport.Register<FinishRecoveryRequest, Empty>(RecoveryActions.Finish, async (r, ct) =>
         {
-            Release(r.RecoveryId);
-            return Task.FromResult(Empty.Instance);
+            try
+            {
+                await HandOffIfRelocatingAsync(r.RecoveryId, ct);
+            }
+            finally
+            {
+                Release(r.RecoveryId);
+            }
+
+            return Empty.Instance;
         });
+    }
+
+    /// <summary>
+    /// At the end of a primary relocation's recovery: stop writing as primary and wait for the writes in flight,
+    /// which reach the target as a copy; once this returns the target has every operation this primary acknowledged.
+    /// </summary>
+    private async Task HandOffIfRelocatingAsync(string recoveryId, CancellationToken cancellationToken)
+    {
+        if (!_ongoing.TryGetValue(recoveryId, out var ongoing)
+            || !node.State.Routing.Shards.Any(c => c.AllocationId == ongoing.TargetAllocationId && c.IsRelocationTarget && c.Primary))
+        {
+            return;
+        }
+
+        await permits.HandOffAsync(ongoing.Shard, ongoing.TargetAllocationId, HandOffTimeout, cancellationToken);
+        LogHandedOff(ongoing.Shard.ShardId, ongoing.TargetAllocationId);
     }
 
     private async Task<StartRecoveryResponse> StartAsync(StartRecoveryRequest request, CancellationToken cancellationToken)
@@ -64,7 +90,7 @@ internal sealed partial class RecoverySourceService(ClusterNode node, IndicesSer
         }
 
         var recoveryId = Guid.NewGuid().ToString("N");
-        _ongoing[recoveryId] = new Ongoing(shard, snapshot, retention, time.GetUtcNow(), [.. snapshot.Files]);
+        _ongoing[recoveryId] = new Ongoing(shard, request.TargetAllocationId, snapshot, retention, time.GetUtcNow(), [.. snapshot.Files]);
         var files = snapshot.Files.Select(f => new RecoveryFile(f, new FileInfo(Path.Combine(snapshot.Directory, f)).Length)).ToList();
         var bytes = files.Sum(f => f.Length);
         var name = shard.ShardId.ToString();
@@ -107,7 +133,10 @@ internal sealed partial class RecoverySourceService(ClusterNode node, IndicesSer
         }
     }
 
-    private sealed record Ongoing(IndexShard Shard, ShardCommitSnapshot Snapshot, IDisposable Retention, DateTimeOffset Started, HashSet<string> Files);
+    private sealed record Ongoing(IndexShard Shard, string TargetAllocationId, ShardCommitSnapshot Snapshot, IDisposable Retention, DateTimeOffset Started, HashSet<string> Files);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Shard}: primary handed off to relocation target [{Target}], writes in flight done")]
+    private partial void LogHandedOff(ShardId shard, string target);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "recovery of {Shard} to [{Target}]: {Files} files, {Bytes} bytes, commit checkpoint {Checkpoint}")]
     private partial void LogStarted(string shard, string target, int files, long bytes, long checkpoint);

@@ -12,6 +12,10 @@ internal static class ShardRecovery
 {
     public const int ChunkBytes = 4 * 1024 * 1024;
 
+    // Chunks requested ahead of the one being written: the source reads and encodes the next ones meanwhile
+    // (many Lucene files are small, so chunks of several files are in flight together).
+    private const int ChunksInFlight = 4;
+
     /// <summary>Recovers shard <paramref name="shard"/> of <paramref name="index"/>; returns (bytes copied, operations replayed).</summary>
     public static async Task<(long Bytes, long Operations)> RecoverAsync(IndexService index, int shard, IShardRecoverySource source, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -27,33 +31,7 @@ internal static class ShardRecovery
 
         var luceneDirectory = Path.Combine(staging, "index");
         Directory.CreateDirectory(luceneDirectory);
-        long copied = 0;
-        foreach (var file in start.Files)
-        {
-            var target = Path.GetFullPath(Path.Combine(luceneDirectory, file.Name));
-            if (!target.StartsWith(luceneDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                throw new InvalidDataException($"recovery source named a file outside the shard: [{file.Name}]");
-            }
-
-            await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            for (long offset = 0; offset < file.Length;)
-            {
-                var data = await source.ReadAsync(file.Name, offset, (int)Math.Min(ChunkBytes, file.Length - offset), cancellationToken).ConfigureAwait(false);
-                if (data.Length == 0)
-                {
-                    throw new InvalidDataException($"recovery source ended [{file.Name}] at {offset} of {file.Length} bytes");
-                }
-
-                await output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-                offset += data.Length;
-                copied += data.Length;
-            }
-
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            output.Flush(flushToDisk: true);
-        }
-
+        var copied = await CopyFilesAsync(start.Files, luceneDirectory, source, cancellationToken).ConfigureAwait(false);
         index.CloseShard(shard, deleteFiles: true);
         Directory.Move(staging, path);
         var opened = index.OpenShard(shard);
@@ -99,5 +77,88 @@ internal static class ShardRecovery
 
         opened.Refresh();
         return (copied, replayed);
+    }
+
+    /// <summary>Copies every file of the commit in chunks, <see cref="ChunksInFlight"/> requested ahead, written in order; returns the bytes copied.</summary>
+    private static async Task<long> CopyFilesAsync(IReadOnlyList<RecoveryFile> files, string luceneDirectory, IShardRecoverySource source, CancellationToken cancellationToken)
+    {
+        var chunks = new List<(string Name, long Offset, int Length)>();
+        foreach (var file in files)
+        {
+            var target = Path.GetFullPath(Path.Combine(luceneDirectory, file.Name));
+            if (!target.StartsWith(luceneDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"recovery source named a file outside the shard: [{file.Name}]");
+            }
+
+            await File.WriteAllBytesAsync(target, [], cancellationToken).ConfigureAwait(false);
+            for (long offset = 0; offset < file.Length; offset += ChunkBytes)
+            {
+                chunks.Add((file.Name, offset, (int)Math.Min(ChunkBytes, file.Length - offset)));
+            }
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = new Queue<((string Name, long Offset, int Length) Chunk, Task<byte[]> Data)>();
+        FileStream? output = null;
+        long copied = 0;
+        var next = 0;
+        try
+        {
+            while (next < chunks.Count || pending.Count > 0)
+            {
+                while (pending.Count < ChunksInFlight && next < chunks.Count)
+                {
+                    var ahead = chunks[next++];
+                    pending.Enqueue((ahead, source.ReadAsync(ahead.Name, ahead.Offset, ahead.Length, stop.Token)));
+                }
+
+                var (chunk, read) = pending.Dequeue();
+                var data = await read.ConfigureAwait(false);
+                if (data.Length != chunk.Length)
+                {
+                    throw new InvalidDataException($"recovery source sent {data.Length} bytes of [{chunk.Name}] at {chunk.Offset}, {chunk.Length} expected");
+                }
+
+                if (chunk.Offset == 0)
+                {
+                    await CloseAsync(output).ConfigureAwait(false);
+                    output = new FileStream(Path.Combine(luceneDirectory, chunk.Name), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                }
+
+                await output!.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                copied += data.Length;
+            }
+
+            await CloseAsync(output).ConfigureAwait(false);
+            output = null;
+            return copied;
+        }
+        finally
+        {
+            if (output is not null)
+            {
+                await output.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // A failed copy leaves reads in flight: stop them and observe their outcome.
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var (_, read) in pending)
+            {
+                await read.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task CloseAsync(FileStream? output)
+    {
+        if (output is null)
+        {
+            return;
+        }
+
+        await output.FlushAsync().ConfigureAwait(false);
+        output.Flush(flushToDisk: true);
+        await output.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -18,7 +18,7 @@ namespace Cloud.ElasticsearchNode.Replication;
 /// only when each has them or has been reported failed to the master (and so left the in-sync set).
 /// As a copy: apply the primary's operations by sequence number, refusing a deposed primary's term.
 /// </summary>
-internal sealed partial class ShardReplicationService(ClusterNode node, IndicesService indices, LocalDocumentCoordinator local, ILogger<ShardReplicationService> logger)
+internal sealed partial class ShardReplicationService(ClusterNode node, IndicesService indices, LocalDocumentCoordinator local, PrimaryPermits permits, ILogger<ShardReplicationService> logger)
 {
     /// <summary>Type of the refusal that tells the coordinating node to look up the primary again and retry.</summary>
     public const string RetryableType = "unavailable_shards_exception";
@@ -37,9 +37,20 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
         node.Transport.Register<ShardGetRequest, ShardGetResponse>(ReplicationActions.Get, (r, _) => Task.FromResult(new ShardGetResponse(GetLocal(r))));
     }
 
-    public async Task<PrimaryWriteResponse> ExecutePrimaryAsync(PrimaryWriteRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Executes a write as primary. Once started it runs to the end whatever the caller does: a write applied here
+    /// but cancelled before it reached the copies (a client that went away, the coordinator's deadline) would leave
+    /// them without an operation the primary has, and a gap below their checkpoint. The caller stops waiting on
+    /// <paramref name="cancellationToken"/>; the replication itself is bounded by the replica timeout.
+    /// </summary>
+    public Task<PrimaryWriteResponse> ExecutePrimaryAsync(PrimaryWriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return RunPrimaryAsync(request, CancellationToken.None).WaitAsync(cancellationToken);
+    }
+
+    private async Task<PrimaryWriteResponse> RunPrimaryAsync(PrimaryWriteRequest request, CancellationToken cancellationToken)
+    {
         var state = node.State;
         var id = new Cluster.State.ShardId(request.Index, request.Shard);
         var primary = state.Routing.PrimaryOf(id);
@@ -53,6 +64,9 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
         {
             throw new ElasticsearchException(RetryableType, $"{id} primary is not active on [{node.LocalNode.Name}]", 503, request.Index);
         }
+
+        // Held until the write is replicated: a relocation hand-off waits for it (the target then has it too).
+        using var permit = permits.TryAcquire(shard) ?? RefuseOrResume(state, shard, id);
 
         // The term this primary writes with is the one of the state that made it primary.
         var term = index.PrimaryTerms[request.Shard];
@@ -69,6 +83,22 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
 
         await LocalDocumentCoordinator.RefreshAsync([shard], request.Refresh, cancellationToken);
         return new PrimaryWriteResponse([.. results.Select(WireItemResult.From)]);
+    }
+
+    /// <summary>A handed-off primary refuses writes while its relocation target is being started; if the relocation was cancelled it writes again.</summary>
+    private IDisposable RefuseOrResume(ClusterState state, IndexShard shard, Cluster.State.ShardId id)
+    {
+        var target = permits.HandedOffTo(shard);
+        if (target is not null && !state.Routing.Shards.Any(c => c.AllocationId == target && c.IsRelocationTarget))
+        {
+            permits.Resume(shard);
+            if (permits.TryAcquire(shard) is { } permit)
+            {
+                return permit;
+            }
+        }
+
+        throw new ElasticsearchException(RetryableType, $"{id} primary on [{node.LocalNode.Name}] was handed off to its relocation target", 503, id.Index);
     }
 
     private async Task ReplicateAsync(Cluster.State.ShardId id, ClusterIndex index, long term, string primaryAllocationId, List<ShardOperation> operations, RefreshPolicy refresh, CancellationToken cancellationToken)

@@ -1,15 +1,18 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Cloud.ElasticsearchNode.Cluster;
+using Cloud.ElasticsearchNode.Cluster.Allocation;
 using Cloud.ElasticsearchNode.Indices;
 
 namespace Cloud.ElasticsearchNode.Rest;
 
 /// <summary>
 /// The <c>_cat</c> APIs: aligned text columns (with <c>v</c> for headers, <c>h</c> to pick columns) or
-/// <c>format=json</c> arrays of string-valued objects, as Elasticsearch prints them.
+/// <c>format=json</c> arrays of string-valued objects, as Elasticsearch prints them. Sizes, counts and health
+/// describe the whole cluster (every node's copies, the master's routing), not only this node's.
 /// </summary>
-internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, TimeProvider time)
+internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, ShardStatsCollector stats, ClusterNode node, TimeProvider time)
 {
     public void Register(RestRouter router)
     {
@@ -24,32 +27,45 @@ internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, I
         router.Add("GET", "/_cat/aliases", AliasesAsync);
     }
 
-    private Task<RestResponse> IndicesAsync(RestRequest request)
+    private async Task<RestResponse> IndicesAsync(RestRequest request)
     {
+        var targets = IndexResolver.Resolve(metadata.Current, request.PathParameter("index"));
+        var copies = await stats.CollectAsync(request.Aborted);
         var rows = new List<string?[]>();
-        foreach (var index in IndexResolver.Resolve(metadata.Current, request.PathParameter("index")))
+        foreach (var index in targets)
         {
-            var service = indices.Get(index.Uuid);
-            var stats = service?.StartedShards.Select(s => s.Stats()).ToList() ?? [];
-            var size = stats.Sum(s => s.StoreSizeBytes);
-            rows.Add([service?.Health ?? "red", "open", index.Name, index.Uuid, Text(index.NumberOfShards), Text(index.NumberOfReplicas),
-                service is null || service.Health == "red" ? null : Text(stats.Sum(s => s.DocCount)), Text(stats.Sum(s => s.DeletedDocs)), Bytes(size), Bytes(size)]);
+            var all = copies.Where(c => c.IndexUuid == index.Uuid).ToList();
+            var primaries = all.Where(c => c.Primary).ToList();
+            var health = Health(index);
+            rows.Add([health, "open", index.Name, index.Uuid, Text(index.NumberOfShards), Text(index.NumberOfReplicas),
+                health == "red" ? null : Text(primaries.Sum(c => c.Stats.DocCount)), Text(primaries.Sum(c => c.Stats.DeletedDocs)),
+                Bytes(all.Sum(c => c.Stats.StoreSizeBytes)), Bytes(primaries.Sum(c => c.Stats.StoreSizeBytes))]);
         }
 
-        return Table(request, ["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"], rows);
+        return await Table(request, ["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"], rows);
     }
 
-    private Task<RestResponse> CountAsync(RestRequest request)
+    /// <summary>Documents in the primaries of the selected indices (as a refreshed searcher sees them).</summary>
+    private async Task<RestResponse> CountAsync(RestRequest request)
     {
-        var count = IndexResolver.Resolve(metadata.Current, request.PathParameter("index"))
-            .SelectMany(i => indices.Get(i.Uuid)?.StartedShards ?? [])
-            .Sum(s => s.Stats().DocCount);
+        var uuids = IndexResolver.Resolve(metadata.Current, request.PathParameter("index")).Select(i => i.Uuid).ToHashSet(StringComparer.Ordinal);
+        var count = (await stats.CollectAsync(request.Aborted)).Where(c => c.Primary && uuids.Contains(c.IndexUuid)).Sum(c => c.Stats.DocCount);
         var now = time.GetUtcNow();
-        return Table(request, ["epoch", "timestamp", "count"], [[Text(now.ToUnixTimeSeconds()), now.ToString("HH:mm:ss", CultureInfo.InvariantCulture), Text(count)]]);
+        return await Table(request, ["epoch", "timestamp", "count"], [[Text(now.ToUnixTimeSeconds()), now.ToString("HH:mm:ss", CultureInfo.InvariantCulture), Text(count)]]);
     }
+
+    /// <summary>An index's health: from this node's shards when it is alone, else from the cluster's routing.</summary>
+    private string Health(IndexMetadata index) => node.Options.Coordination.BootstrapAlone
+        ? indices.Get(index.Uuid)?.Health ?? "red"
+        : ClusterHealth.Of(node.State, [index.Name]).Status;
 
     private Task<RestResponse> HealthAsync(RestRequest request)
     {
+        if (!node.Options.Coordination.BootstrapAlone)
+        {
+            return ClusterHealthAsync(request);
+        }
+
         var all = metadata.Current.Indices.Values.ToList();
         var status = ClusterActions.Worst(all.Select(i => indices.Get(i.Uuid)?.Health ?? "red"));
         var primaries = all.Sum(i => indices.Get(i.Uuid)?.StartedShards.Count() ?? 0);
@@ -58,6 +74,17 @@ internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, I
         return Table(request, ["epoch", "timestamp", "cluster", "status", "node.total", "node.data", "shards", "pri", "relo", "init", "unassign", "pending_tasks", "max_task_wait_time", "active_shards_percent"],
             [[Text(now.ToUnixTimeSeconds()), now.ToString("HH:mm:ss", CultureInfo.InvariantCulture), settings.ClusterName, status, "1", settings.Roles.Contains("data") ? "1" : "0",
                 Text(primaries), Text(primaries), "0", "0", Text(unassigned), "0", "-", (primaries + unassigned == 0 ? 100.0 : 100.0 * primaries / (primaries + unassigned)).ToString("0.0", CultureInfo.InvariantCulture) + "%"]]);
+    }
+
+    private Task<RestResponse> ClusterHealthAsync(RestRequest request)
+    {
+        var state = node.State;
+        var health = ClusterHealth.Of(state);
+        var now = time.GetUtcNow();
+        return Table(request, ["epoch", "timestamp", "cluster", "status", "node.total", "node.data", "shards", "pri", "relo", "init", "unassign", "pending_tasks", "max_task_wait_time", "active_shards_percent"],
+            [[Text(now.ToUnixTimeSeconds()), now.ToString("HH:mm:ss", CultureInfo.InvariantCulture), settings.ClusterName, health.Status, Text(health.NumberOfNodes), Text(health.NumberOfDataNodes),
+                Text(health.ActiveShards), Text(health.ActivePrimaryShards), Text(health.RelocatingShards), Text(health.InitializingShards), Text(health.UnassignedShards), "0", "-",
+                health.ActiveShardsPercent.ToString("0.0", CultureInfo.InvariantCulture) + "%"]]);
     }
 
     private Task<RestResponse> NodesAsync(RestRequest request)

@@ -6,7 +6,7 @@ using Cloud.ElasticsearchNode.Indices;
 namespace Cloud.ElasticsearchNode.Rest;
 
 /// <summary><c>_cluster/health</c> (with <c>wait_for_status</c>), <c>_cluster/state</c>, <c>_nodes</c> and <c>_stats</c>.</summary>
-internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, TimeProvider time)
+internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, ShardStatsCollector collector, Cluster.ClusterNode node, TimeProvider time)
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
@@ -231,29 +231,57 @@ internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identit
         return info.TotalAvailableMemoryBytes;
     }
 
-    private Task<RestResponse> StatsAsync(RestRequest request)
+    /// <summary>Every active copy in the cluster (primaries apart); <c>_shards.total</c> counts every copy the indices should have.</summary>
+    private async Task<RestResponse> StatsAsync(RestRequest request)
     {
+        var targets = IndexResolver.Resolve(metadata.Current, request.PathParameter("index"));
+        var copies = await collector.CollectAsync(request.Aborted);
         var indicesJson = new JsonObject();
-        var all = new List<Engine.ShardStats>();
-        foreach (var index in IndexResolver.Resolve(metadata.Current, request.PathParameter("index")))
+        var all = new List<Indices.CopyStats>();
+        foreach (var index in targets)
         {
-            var stats = indices.Get(index.Uuid)?.StartedShards.Select(s => s.Stats()).ToList() ?? [];
+            var stats = copies.Where(c => c.IndexUuid == index.Uuid).ToList();
             all.AddRange(stats);
             indicesJson[index.Name] = new JsonObject
             {
                 ["uuid"] = index.Uuid,
-                ["health"] = indices.Get(index.Uuid)?.Health ?? "red",
-                ["primaries"] = StatsJson(stats),
-                ["total"] = StatsJson(stats),
+                ["health"] = node.Options.Coordination.BootstrapAlone
+                    ? indices.Get(index.Uuid)?.Health ?? "red"
+                    : Cluster.Allocation.ClusterHealth.Of(node.State, [index.Name]).Status,
+                ["primaries"] = StatsJson([.. stats.Where(c => c.Primary).Select(c => c.Stats)]),
+                ["total"] = StatsJson([.. stats.Select(c => c.Stats)]),
             };
+            if (request.Parameter("level") == "shards")
+            {
+                indicesJson[index.Name]!["shards"] = ShardsJson(stats);
+            }
         }
 
-        return Task.FromResult(RestResponse.Ok(new JsonObject
+        var total = node.Options.Coordination.BootstrapAlone ? all.Count : targets.Sum(i => i.NumberOfShards * (1 + i.NumberOfReplicas));
+        return RestResponse.Ok(new JsonObject
         {
-            ["_shards"] = new JsonObject { ["total"] = all.Count, ["successful"] = all.Count, ["failed"] = 0 },
-            ["_all"] = new JsonObject { ["primaries"] = StatsJson(all), ["total"] = StatsJson(all) },
+            ["_shards"] = new JsonObject { ["total"] = total, ["successful"] = all.Count, ["failed"] = 0 },
+            ["_all"] = new JsonObject { ["primaries"] = StatsJson([.. all.Where(c => c.Primary).Select(c => c.Stats)]), ["total"] = StatsJson([.. all.Select(c => c.Stats)]) },
             ["indices"] = indicesJson,
-        }));
+        });
+    }
+
+    /// <summary><c>level=shards</c>: each copy's stats with its routing and sequence numbers, as Elasticsearch lists them.</summary>
+    private static JsonObject ShardsJson(IEnumerable<Indices.CopyStats> copies)
+    {
+        var shards = new JsonObject();
+        foreach (var group in copies.GroupBy(c => c.Shard).OrderBy(g => g.Key))
+        {
+            shards[group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray([.. group.Select(c =>
+            {
+                var json = StatsJson([c.Stats]);
+                json["routing"] = new JsonObject { ["state"] = "STARTED", ["primary"] = c.Primary, ["node"] = c.NodeId };
+                json["seq_no"] = new JsonObject { ["max_seq_no"] = c.Stats.MaxSeqNo, ["local_checkpoint"] = c.Stats.LocalCheckpoint };
+                return (JsonNode)json;
+            })]);
+        }
+
+        return shards;
     }
 
     private static JsonObject StatsJson(IReadOnlyCollection<Engine.ShardStats> stats) => new()

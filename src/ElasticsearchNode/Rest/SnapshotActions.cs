@@ -42,16 +42,16 @@ internal sealed class SnapshotActions(SnapshotRepositories repositories, Snapsho
         return Task.FromResult(RestResponse.Ok(result));
     }
 
-    private Task<RestResponse> PutRepositoryAsync(RestRequest request)
+    private async Task<RestResponse> PutRepositoryAsync(RestRequest request)
     {
-        repositories.Put(request.RequiredPathParameter("repository"), request.RequiredJsonBody());
-        return Task.FromResult(RestResponse.Ok(new JsonObject { ["acknowledged"] = true }));
+        await repositories.PutAsync(request.RequiredPathParameter("repository"), request.RequiredJsonBody(), request.Aborted);
+        return RestResponse.Ok(new JsonObject { ["acknowledged"] = true });
     }
 
-    private Task<RestResponse> DeleteRepositoryAsync(RestRequest request)
+    private async Task<RestResponse> DeleteRepositoryAsync(RestRequest request)
     {
-        repositories.Delete(request.RequiredPathParameter("repository"));
-        return Task.FromResult(RestResponse.Ok(new JsonObject { ["acknowledged"] = true }));
+        await repositories.DeleteAsync(request.RequiredPathParameter("repository"), request.Aborted);
+        return RestResponse.Ok(new JsonObject { ["acknowledged"] = true });
     }
 
     private async Task<RestResponse> CreateAsync(RestRequest request)

@@ -1,22 +1,29 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using Cloud.ElasticsearchNode.Cluster;
 using Cloud.ElasticsearchNode.Errors;
 
 namespace Cloud.ElasticsearchNode.Snapshots;
 
 /// <summary>
-/// The snapshot repositories registered on this node (<c>PUT _snapshot/{repo}</c>), kept in a file of the
-/// node's data path so they survive a restart. Only <c>fs</c> repositories under <c>path.repo</c> are accepted.
+/// The snapshot repositories (<c>PUT _snapshot/{repo}</c>). Only <c>fs</c> repositories under <c>path.repo</c>
+/// are accepted. A lone node keeps them in a file of its data path; in a cluster they are part of the cluster
+/// state (registered through the master), so every node, which binds the same directory at <c>path.repo</c>,
+/// sees the same repositories and resolves their locations against its own <c>path.repo</c>.
 /// </summary>
 internal sealed class SnapshotRepositories
 {
+    private static readonly TimeSpan ApplyTimeout = TimeSpan.FromSeconds(30);
     private readonly Lock _lock = new();
     private readonly string _file;
     private readonly ImmutableArray<string> _allowedRoots;
+    private readonly ClusterNode? _cluster;
     private ImmutableSortedDictionary<string, FsRepository> _repositories;
 
-    public SnapshotRepositories(NodeSettings settings)
+    public SnapshotRepositories(NodeSettings settings, ClusterNode node)
     {
+        ArgumentNullException.ThrowIfNull(node);
+        _cluster = node.Options.Coordination.BootstrapAlone ? null : node;
         _file = Path.Combine(settings.DataPath, "snapshot-repositories.json");
         _allowedRoots = settings.All.TryGetValue("path.repo", out var roots)
             ? [.. roots.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => Path.GetFullPath(r))]
@@ -24,14 +31,52 @@ internal sealed class SnapshotRepositories
         _repositories = Load(_file);
     }
 
-    public ImmutableSortedDictionary<string, FsRepository> All => _repositories;
+    public ImmutableSortedDictionary<string, FsRepository> All => _cluster is null ? _repositories : FromClusterState(_cluster);
 
-    public FsRepository Require(string name) => _repositories.TryGetValue(name, out var repository)
+    public FsRepository Require(string name) => All.TryGetValue(name, out var repository)
         ? repository
         : throw new ElasticsearchException("repository_missing_exception", $"[{name}] missing", 404);
 
     /// <summary>Validates and registers (or replaces) a repository; bad input changes nothing.</summary>
-    public FsRepository Put(string name, JsonObject body)
+    public async Task<FsRepository> PutAsync(string name, JsonObject body, CancellationToken cancellationToken)
+    {
+        var repository = Validate(name, body);
+        Directory.CreateDirectory(repository.Location);
+        if (_cluster is not null)
+        {
+            await RunOnMasterAsync(new MasterOperation(MasterOperation.PutRepository, name, Type: "fs", Persistent: repository.Settings), cancellationToken);
+            return repository;
+        }
+
+        lock (_lock)
+        {
+            var next = _repositories.SetItem(name, repository);
+            Save(next);
+            _repositories = next;
+        }
+
+        return repository;
+    }
+
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        if (_cluster is not null)
+        {
+            _ = Require(name);
+            await RunOnMasterAsync(new MasterOperation(MasterOperation.DeleteRepository, name), cancellationToken);
+            return;
+        }
+
+        lock (_lock)
+        {
+            _ = Require(name);
+            var next = _repositories.Remove(name);
+            Save(next);
+            _repositories = next;
+        }
+    }
+
+    private FsRepository Validate(string name, JsonObject body)
     {
         var type = body["type"]?.GetValue<string>();
         if (type is null)
@@ -60,26 +105,35 @@ internal sealed class SnapshotRepositories
 
         var settings = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
             (body["settings"] as JsonObject ?? []).Select(p => KeyValuePair.Create(p.Key, p.Value?.ToString() ?? string.Empty)));
-        var repository = new FsRepository(name, resolved, settings);
-        Directory.CreateDirectory(resolved);
-        lock (_lock)
-        {
-            var next = _repositories.SetItem(name, repository);
-            Save(next);
-            _repositories = next;
-        }
-
-        return repository;
+        return new FsRepository(name, resolved, settings);
     }
 
-    public void Delete(string name)
+    /// <summary>The repositories of this node's applied cluster state; a location this node's <c>path.repo</c> does not allow is left out.</summary>
+    private ImmutableSortedDictionary<string, FsRepository> FromClusterState(ClusterNode node)
     {
-        lock (_lock)
+        var result = ImmutableSortedDictionary.Create<string, FsRepository>(StringComparer.Ordinal);
+        foreach (var (name, registered) in node.State.Metadata.Repositories)
         {
-            _ = Require(name);
-            var next = _repositories.Remove(name);
-            Save(next);
-            _repositories = next;
+            if (registered.Settings.TryGetValue("location", out var location) && Resolve(location) is { } resolved)
+            {
+                result = result.SetItem(name, new FsRepository(name, resolved, registered.Settings));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Commits a registration change through the master and waits until this node applied it.</summary>
+    private async Task RunOnMasterAsync(MasterOperation operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var committed = await _cluster!.RunOnMasterAsync(operation, cancellationToken);
+            await _cluster.WaitForAppliedAsync(committed, ApplyTimeout, cancellationToken);
+        }
+        catch (ClusterException ex)
+        {
+            throw new ElasticsearchException(ex.Type, ex.Message, ex.Status);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Cloud.ElasticsearchNode.Cluster;
+using Cloud.ElasticsearchNode.Cluster.Transport;
 using Cloud.ElasticsearchNode.Documents;
 using Cloud.ElasticsearchNode.Engine;
 using Cloud.ElasticsearchNode.Errors;
@@ -17,11 +19,15 @@ namespace Cloud.ElasticsearchNode.Snapshots;
 /// <c>{location}/indices/{snapshot uuid}/{index uuid}/{shard}/</c> and writes <c>snap-{name}.json</c> last,
 /// so a snapshot without its metadata file never existed. A restore creates the index through the normal
 /// create path and writes every document read from the snapshot's Lucene files through the normal write
-/// path, keeping ids, routing and versions (as external versions).
+/// path, keeping ids, routing and versions (as external versions). In a cluster every node binds the same
+/// directory at <c>path.repo</c>: each shard is copied by the node holding its active primary (another active
+/// copy if that fails), asked over the transport, and any node reads the repository for list, status and restore.
 /// </summary>
-internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexMetadataService metadata, IndicesService indices, IDocumentCoordinator documents) : IDisposable
+internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexMetadataService metadata, IndicesService indices, IDocumentCoordinator documents, ClusterNode node) : IDisposable
 {
+    public const string ShardAction = "internal:snapshot/shard";
     private const int RestoreBatch = 500;
+    private static readonly TimeSpan ShardCopyTimeout = TimeSpan.FromMinutes(10);
 
     // Creates, deletes and restores on one node run one at a time: none sees another's half-written files.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -48,7 +54,7 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
                 for (var shard = 0; shard < index.NumberOfShards; shard++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var failure = CopyShard(repository, uuid, index, shard);
+                    var failure = await CopyShardAsync(repository, uuid, index, shard, cancellationToken);
                     if (failure is not null)
                     {
                         failures.Add(new SnapshotShardFailure(index.Name, shard, failure));
@@ -191,17 +197,63 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
         }
     }
 
-    /// <summary>Copies one shard's commit from the local copy; the reason when this node has none.</summary>
-    private string? CopyShard(FsRepository repository, string uuid, IndexMetadata index, int number)
+    /// <summary>Answers other nodes' requests to copy a shard this node holds into the shared repository.</summary>
+    public void Register() => node.Transport.Register<ShardSnapshotRequest, ShardSnapshotResponse>(ShardAction, (r, _) =>
+        Task.FromResult(new ShardSnapshotResponse(CopyLocalShard(repositories.Require(r.Repository), r.SnapshotUuid, r.IndexUuid, r.Shard))));
+
+    /// <summary>Copies one shard's commit: here when this node is alone, else from a node with an active copy, primary first.</summary>
+    private async Task<string?> CopyShardAsync(FsRepository repository, string uuid, IndexMetadata index, int number, CancellationToken cancellationToken)
     {
-        var slot = indices.Get(index.Uuid)?.Shards.FirstOrDefault(s => s.Number == number);
+        if (node.Options.Coordination.BootstrapAlone)
+        {
+            return CopyLocalShard(repository, uuid, index.Uuid, number);
+        }
+
+        var copies = node.State.Routing.CopiesOf(new Cluster.State.ShardId(index.Name, number))
+            .Where(c => c.Active && !c.IsRelocationTarget && c.NodeId is not null)
+            .OrderByDescending(c => c.Primary)
+            .ToList();
+        string? failure = "no active copy of this shard in the cluster";
+        foreach (var copy in copies)
+        {
+            if (copy.NodeId == node.LocalNode.Id)
+            {
+                failure = CopyLocalShard(repository, uuid, index.Uuid, number);
+            }
+            else if (node.State.Nodes.TryGetValue(copy.NodeId!, out var holder))
+            {
+                try
+                {
+                    var response = await node.Transport.SendAsync<ShardSnapshotRequest, ShardSnapshotResponse>(holder.TransportAddress, ShardAction,
+                        new ShardSnapshotRequest(repository.Name, uuid, index.Uuid, number), ShardCopyTimeout, cancellationToken);
+                    failure = response.Failure;
+                }
+                catch (TransportException ex)
+                {
+                    failure = $"[{holder.Name}] {ex.Message}";
+                }
+            }
+
+            if (failure is null)
+            {
+                return null;
+            }
+        }
+
+        return failure;
+    }
+
+    /// <summary>Copies one shard's commit from the local copy; the reason when this node has none.</summary>
+    private string? CopyLocalShard(FsRepository repository, string uuid, string indexUuid, int number)
+    {
+        var slot = indices.Get(indexUuid)?.Shards.FirstOrDefault(s => s.Number == number);
         if (slot?.Shard is not { } shard)
         {
             return slot?.Failure ?? "no copy of this shard on the node taking the snapshot";
         }
 
         using var commit = shard.AcquireCommitSnapshot();
-        var target = Path.Combine(SnapshotDirectory(repository, uuid), index.Uuid, Shard(number));
+        var target = Path.Combine(SnapshotDirectory(repository, uuid), indexUuid, Shard(number));
         Directory.CreateDirectory(target);
         foreach (var file in commit.Files)
         {

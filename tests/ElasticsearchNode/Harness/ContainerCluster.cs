@@ -7,12 +7,16 @@ namespace Cloud.ElasticsearchNode.Tests.Harness;
 
 /// <summary>
 /// Node containers of the image built from this worktree, on a Docker network of their own, with the
-/// settings the allocator gives them (seed hosts, initial masters, a zone each). The image carries a
-/// test-only version tag, so another worktree's build of the product tags cannot replace it mid-run.
+/// settings the allocator gives them (seed hosts, initial masters, a zone each, and one host directory of
+/// the cluster bound at every node's <c>path.repo</c>). The image carries a test-only version tag, so another
+/// worktree's build of the product tags cannot replace it mid-run.
 /// </summary>
 public sealed class ContainerCluster : IAsyncDisposable
 {
-    public const string ImageVersion = "8.15.0-replication-test";
+    public const string ImageVersion = "8.15.0-es2-test";
+
+    /// <summary>Where every node sees the cluster's shared snapshot directory (the allocator's mount point).</summary>
+    public const string ContainerSnapshotsPath = "/usr/share/elasticsearch/snapshots";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private readonly string _prefix = "es2r-" + Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, int> _httpPorts = [];
@@ -25,11 +29,15 @@ public sealed class ContainerCluster : IAsyncDisposable
 
     public IReadOnlyCollection<string> Nodes => _httpPorts.Keys;
 
+    /// <summary>The host directory every node binds at <see cref="ContainerSnapshotsPath"/>.</summary>
+    public string SnapshotsDirectory => Path.Combine(Path.GetTempPath(), _prefix + "-snapshots");
+
     public static async Task<ContainerCluster> CreateAsync(params string[] initialMasters)
     {
         var cluster = new ContainerCluster(initialMasters);
         cluster._image = await LocalImages.ElasticsearchAsync(ImageVersion);
         await DockerEngine.CliAsync("network", "create", "--label", "owner=" + cluster._prefix, cluster._prefix);
+        Directory.CreateDirectory(cluster.SnapshotsDirectory);
         return cluster;
     }
 
@@ -46,7 +54,7 @@ public sealed class ContainerCluster : IAsyncDisposable
             "-e", "cluster.name=" + _prefix, "-e", "node.name=" + name, "-e", "node.roles=master,data,ingest", "-e", "node.attr.zone=" + zone,
             "-e", "network.host=0.0.0.0", "-e", $"network.publish_host={ContainerOf(name)}", "-e", "http.port=9200", "-e", "transport.port=9300",
             "-e", "discovery.seed_hosts=" + seeds, "-e", "cluster.initial_master_nodes=" + string.Join(',', _initialMasters),
-            "-e", "path.data=/usr/share/elasticsearch/data", _image);
+            "-e", "path.data=/usr/share/elasticsearch/data", "-v", $"{SnapshotsDirectory}:{ContainerSnapshotsPath}", "-e", "path.repo=" + ContainerSnapshotsPath, _image);
         await AnsweringAsync(name);
     }
 
@@ -57,7 +65,51 @@ public sealed class ContainerCluster : IAsyncDisposable
         return response.IsSuccessStatusCode;
     }, Deadline, $"{name} to answer GET /");
 
+    /// <summary>The node's last log lines, for failure messages.</summary>
+    public Task<string> LogsAsync(string name, int lines = 60) => DockerEngine.CliAsync("logs", "--tail", lines.ToString(System.Globalization.CultureInfo.InvariantCulture), ContainerOf(name));
+
     public Task KillAsync(string name) => DockerEngine.CliAsync("kill", ContainerOf(name));
+
+    /// <summary>
+    /// Cuts the node's transport (port 9300, both directions) inside its network namespace, leaving its HTTP port
+    /// reachable: the node is partitioned from every other node, and clients still get its answers.
+    /// </summary>
+    public async Task PartitionAsync(string name)
+    {
+        foreach (var chain in new[] { "INPUT --dport", "OUTPUT --dport" })
+        {
+            var parts = chain.Split(' ');
+            await InNamespaceAsync(name, "iptables", "-A", parts[0], "-p", "tcp", parts[1], "9300", "-j", "DROP");
+        }
+    }
+
+    /// <summary>Removes the rules <see cref="PartitionAsync"/> added.</summary>
+    public async Task HealAsync(string name)
+    {
+        foreach (var chain in new[] { "INPUT", "OUTPUT" })
+        {
+            await InNamespaceAsync(name, "iptables", "-D", chain, "-p", "tcp", "--dport", "9300", "-j", "DROP");
+        }
+    }
+
+    private async Task InNamespaceAsync(string name, params string[] command)
+    {
+        var pid = (await DockerEngine.CliAsync("inspect", "-f", "{{.State.Pid}}", ContainerOf(name))).Trim();
+        var info = new System.Diagnostics.ProcessStartInfo("nsenter") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-t", pid, "-n", .. command])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("could not start nsenter");
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"nsenter -t {pid} -n {string.Join(' ', command)} failed ({process.ExitCode}): {await error}");
+        }
+    }
 
     public Task StopAsync(string name) => DockerEngine.CliAsync("stop", "-t", "30", ContainerOf(name));
 
@@ -132,5 +184,9 @@ public sealed class ContainerCluster : IAsyncDisposable
         Http.Dispose();
         await DockerEngine.RemoveContainersLabelledAsync("owner=" + _prefix);
         await DockerEngine.CliAsync("network", "rm", _prefix);
+        if (Directory.Exists(SnapshotsDirectory))
+        {
+            Directory.Delete(SnapshotsDirectory, recursive: true);
+        }
     }
 }
