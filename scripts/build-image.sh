@@ -49,6 +49,15 @@ for lib in $(ldd "$entry" | grep -oE '/[^ ]+\.so[^ ]*' | sort -u) /lib/x86_64-li
   mkdir -p "$context/rootfs$(dirname "$lib")"
   cp -L "$lib" "$context/rootfs$lib"
 done
+# An init as PID 1, as the official Elasticsearch image has (tini): the kernel drops every signal sent to a
+# namespace's PID 1 that has no handler for it, and a .NET process only has one for SIGTERM once its host
+# has started (seconds after exec on a loaded machine). As PID 1 the node lost a `docker stop` sent while it
+# was starting and was SIGKILLed at the end of the grace period; under tini the signal is forwarded to it
+# and stops it at any time. tini-static (Debian's `tini` package, also Docker's docker-init) needs no libraries.
+tini=$(command -v tini-static || true)
+[ -n "$tini" ] || { echo "build-image: tini-static not found (apt-get install tini)" >&2; exit 1; }
+mkdir -p "$context/rootfs/sbin"
+cp -L "$tini" "$context/rootfs/sbin/tini"
 chmod 1777 "$context/rootfs/tmp"
 mkdir -p "$context/rootfs/etc"
 echo "root:x:0:0:root:/root:/bin/false" > "$context/rootfs/etc/passwd"
@@ -60,7 +69,7 @@ echo "hosts: files dns" > "$context/rootfs/etc/nsswitch.conf"
   echo "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_gcServer=0"
   for kv in "${envs[@]}"; do echo "ENV ${kv%%=*}=\"${kv#*=}\""; done
   echo "LABEL cloud.source-hash=\"$source_hash\""
-  echo "ENTRYPOINT [\"/app/$(basename "$entry")\"]"
+  echo "ENTRYPOINT [\"/sbin/tini\", \"--\", \"/app/$(basename "$entry")\"]"
 } > "$context/Dockerfile"
 
 echo "build-image: building $image" >&2

@@ -63,26 +63,18 @@ public static partial class CloudHost
         app.MapCloudHealth();
         app.MapCloudMetrics();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CloudHost));
+        IReadOnlyList<BackgroundService> loops = [];
         try
         {
             // Resolved before running: RunAsync disposes the services when the host stops.
-            var loops = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+            loops = [.. app.Services.GetServices<IHostedService>().OfType<BackgroundService>()];
             await app.RunAsync();
-
-            // A background loop that died stops the host quietly; say so in the exit code, so the
-            // service manager restarts the role instead of taking it for a clean stop.
-            var faulted = loops.Select(s => s.ExecuteTask?.Exception).OfType<AggregateException>().ToList();
-            foreach (var fault in faulted)
-            {
-                LogCrashed(logger, fault.InnerException ?? fault);
-            }
-
-            return faulted.Count == 0 ? 0 : 1;
         }
         catch (OperationCanceledException)
         {
-            // Asked to stop (SIGTERM) while still starting: a clean stop all the same.
-            return 0;
+            // The start was cancelled because the host was asked to stop while still starting: by SIGTERM
+            // (a clean stop), or by a loop that died before the host had finished starting (the host stops
+            // itself then, and its start fails with this same exception). Told apart below.
         }
         catch (OptionsValidationException ex)
         {
@@ -94,6 +86,25 @@ public static partial class CloudHost
             LogCrashed(logger, ex);
             return 1;
         }
+
+        return ExitCodeOf(loops, logger);
+    }
+
+    /// <summary>
+    /// A background loop that died stops the host quietly; say so in the exit code, so the service
+    /// manager restarts the role instead of taking it for a clean stop. The host stops only after the
+    /// loop's task has faulted, so by the time the host has stopped (or its start was cancelled) the
+    /// fault is there to see.
+    /// </summary>
+    private static int ExitCodeOf(IReadOnlyList<BackgroundService> loops, ILogger logger)
+    {
+        var faulted = loops.Select(s => s.ExecuteTask?.Exception).OfType<AggregateException>().ToList();
+        foreach (var fault in faulted)
+        {
+            LogCrashed(logger, fault.InnerException ?? fault);
+        }
+
+        return faulted.Count == 0 ? 0 : 1;
     }
 
     /// <summary>Maps <c>GET /health</c>: 200 with the role name while the host is running.</summary>

@@ -20,6 +20,20 @@ public sealed class CloudHostTests
     }
 
     [Fact]
+    public async Task RunAsync_BackgroundLoopFailsWhileHostStillStarting_ExitsWithCode1()
+    {
+        // What a loaded machine does by chance, made certain: the loop dies while another service is
+        // still starting, so the host's stop cancels its start instead of ending a running host.
+        var builder = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner);
+        builder.Services.AddHostedService<FailingLoop>();
+        builder.Services.AddHostedService<StartsUntilStopped>();
+
+        var exitCode = await CloudHost.RunAsync(builder.Build()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        exitCode.Should().Be(1, "a loop that died during start-up is a failure, not a stop requested while starting");
+    }
+
+    [Fact]
     public async Task RunAsync_StoppedOnRequest_ExitsWithCode0()
     {
         var builder = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner);
@@ -48,6 +62,14 @@ public sealed class CloudHostTests
             lifetime.StopApplication();
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>A service whose start lasts until the host is asked to stop (its start token is cancelled).</summary>
+    private sealed class StartsUntilStopped : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class FailingLoop : BackgroundService

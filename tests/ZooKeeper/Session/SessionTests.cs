@@ -61,7 +61,10 @@ public sealed class SessionTests(ZooKeeperServerFixture zk)
 
         client.SessionId.Should().Be(session);
         stat!.EphemeralOwner.Should().Be(session);
-        states.Changes.Should().Contain(new ConnectionStateChange(ConnectionState.Connected, session, false));
+        // The change is queued before the reply is read, but handlers run on the event dispatcher, which
+        // may not have reached it yet when the read returns: wait for it rather than look once.
+        (await states.SawAsync(c => c == new ConnectionStateChange(ConnectionState.Connected, session, false), TimeSpan.FromSeconds(10)))
+            .Should().BeTrue(string.Join(", ", states.Changes));
     }
 
     [Fact]
