@@ -12,6 +12,7 @@ namespace Cloud.ElasticsearchNode.Tests.Harness;
 public sealed class InProcessNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private InProcessNode(WebApplication app, string dataPath, int port)
     {
@@ -82,29 +83,18 @@ public sealed class InProcessNode : IAsyncDisposable
     /// <summary>Stops the host (flushing its shards, as a clean shutdown does) but keeps the data folder.</summary>
     public async Task StopAsync()
     {
+        // Stop then dispose, as the process does on SIGTERM: both must complete cleanly.
+        _stopped = true;
         await _app.StopAsync();
-        try
-        {
-            await _app.DisposeAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Known: Cluster/Coordination/Coordinator disposes its token source twice when the host is
-            // stopped and then disposed (reported to part 2); the node has already stopped and flushed.
-        }
-
+        await _app.DisposeAsync();
         Http.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (!_stopped)
         {
             await StopAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already stopped by the test.
         }
 
         try

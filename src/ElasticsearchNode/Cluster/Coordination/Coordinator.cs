@@ -21,6 +21,7 @@ internal sealed partial class Coordinator : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly Channel<MasterTask> _masterTasks = Channel.CreateUnbounded<MasterTask>();
     private readonly Channel<(ClusterState Previous, ClusterState Current)> _toApply = Channel.CreateUnbounded<(ClusterState, ClusterState)>();
     private readonly List<Func<ClusterState, ClusterState, CancellationToken, Task>> _appliers = [];
@@ -139,6 +140,13 @@ internal sealed partial class Coordinator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host stops the node and then disposes its services, so this runs twice on a graceful stop;
+        // the second call must be a no-op, not an ObjectDisposedException that turns a clean exit into a crash.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _masterTasks.Writer.TryComplete();
         _toApply.Writer.TryComplete();

@@ -17,6 +17,7 @@ internal sealed partial class TransportService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<OutboundConnection>>> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _inbound = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private static readonly JsonElement NullBody = JsonDocument.Parse("null").RootElement.Clone();
     private readonly TransportOptions _options;
     private readonly Func<TransportHandshake> _local;
@@ -101,6 +102,12 @@ internal sealed partial class TransportService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Disposed once by its node's stop and again by the container of services: the second is a no-op.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _listener?.Stop();
         await _acceptLoop.ConfigureAwait(false);
