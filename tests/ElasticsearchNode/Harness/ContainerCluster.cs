@@ -189,4 +189,18 @@ public sealed class ContainerCluster : IAsyncDisposable
             Directory.Delete(SnapshotsDirectory, recursive: true);
         }
     }
+
+    /// <summary>The ids of <paramref name="index"/> a real-time <c>_mget</c> through <paramref name="node"/> does not find.</summary>
+    public async Task<List<string>> MissingAsync(string index, string node, IEnumerable<string> ids)
+    {
+        var missing = new List<string>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var body = JsonSerializer.Serialize(new { docs = chunk.Select(id => new { _index = index, _id = id }) });
+            var result = await RequireAsync(HttpMethod.Post, node, "/_mget", body);
+            missing.AddRange(result.GetProperty("docs").EnumerateArray().Where(d => !d.TryGetProperty("found", out var f) || !f.GetBoolean()).Select(d => d.GetProperty("_id").GetString()!));
+        }
+
+        return missing;
+    }
 }

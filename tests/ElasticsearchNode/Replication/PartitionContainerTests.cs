@@ -77,7 +77,7 @@ public sealed class PartitionContainerTests
         var all = acknowledged.Concat(acknowledgedByLone).ToList();
         foreach (var node in cluster.Nodes)
         {
-            (await MissingAsync(cluster, node, all)).Should().BeEmpty($"every acknowledged write is readable through {node} (partitioned for {DateTimeOffset.UtcNow - partitioned:g})");
+            (await cluster.MissingAsync("events", node, all)).Should().BeEmpty($"every acknowledged write is readable through {node} (partitioned for {DateTimeOffset.UtcNow - partitioned:g})");
         }
 
         await cluster.RequireAsync(HttpMethod.Post, lone, "/events/_refresh");
@@ -121,20 +121,6 @@ public sealed class PartitionContainerTests
 
         var rows = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return rows.GetArrayLength() == 1 ? rows[0].GetProperty("node").GetString() : null;
-    }
-
-    /// <summary>The acknowledged ids a real-time <c>_mget</c> through <paramref name="node"/> does not find.</summary>
-    private static async Task<List<string>> MissingAsync(ContainerCluster cluster, string node, IEnumerable<string> ids)
-    {
-        var missing = new List<string>();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var body = JsonSerializer.Serialize(new { docs = chunk.Select(id => new { _index = "events", _id = id }) });
-            var result = await cluster.RequireAsync(HttpMethod.Post, node, "/_mget", body);
-            missing.AddRange(result.GetProperty("docs").EnumerateArray().Where(d => !d.TryGetProperty("found", out var f) || !f.GetBoolean()).Select(d => d.GetProperty("_id").GetString()!));
-        }
-
-        return missing;
     }
 
     private static Task Eventually(Func<Task<bool>> condition, string what) =>

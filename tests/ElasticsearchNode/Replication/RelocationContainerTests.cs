@@ -83,7 +83,7 @@ public sealed class RelocationContainerTests
         refused.Should().BeEmpty("a relocation hand-off delays writes, it does not refuse them");
         foreach (var node in cluster.Nodes)
         {
-            (await MissingAsync(cluster, node, acknowledged)).Should().BeEmpty($"every acknowledged write is readable through {node}");
+            (await cluster.MissingAsync("moves", node, acknowledged)).Should().BeEmpty($"every acknowledged write is readable through {node}");
         }
 
         // Writes cancelled by the client may still land: poll until both copies have settled to the same history.
@@ -106,20 +106,6 @@ public sealed class RelocationContainerTests
         }
 
         copies.EnumerateArray().Should().OnlyContain(c => c.GetProperty("docs").GetProperty("count").GetInt64() >= Preloaded + acknowledged.Count, copies.GetRawText());
-    }
-
-    /// <summary>The acknowledged ids a real-time <c>_mget</c> through <paramref name="node"/> does not find.</summary>
-    private static async Task<List<string>> MissingAsync(ContainerCluster cluster, string node, IEnumerable<string> ids)
-    {
-        var missing = new List<string>();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var body = JsonSerializer.Serialize(new { docs = chunk.Select(id => new { _index = "moves", _id = id }) });
-            var result = await cluster.RequireAsync(HttpMethod.Post, node, "/_mget", body);
-            missing.AddRange(result.GetProperty("docs").EnumerateArray().Where(d => !d.TryGetProperty("found", out var f) || !f.GetBoolean()).Select(d => d.GetProperty("_id").GetString()!));
-        }
-
-        return missing;
     }
 
     private static Task Eventually(Func<Task<bool>> condition, string what) =>

@@ -141,11 +141,11 @@ public sealed class ReplicationContainerTests
         await writer;
         yellow.GetProperty("number_of_nodes").GetInt32().Should().Be(2);
 
-        (await MissingAsync(cluster, "n1", acknowledged)).Should().BeEmpty("every acknowledged write survives the primary's death");
+        (await cluster.MissingAsync("orders", "n1", acknowledged)).Should().BeEmpty("every acknowledged write survives the primary's death");
 
         await cluster.RestartAsync(victim);
         await cluster.HealthAsync("n1", "wait_for_nodes=3&wait_for_status=green");
-        (await MissingAsync(cluster, victim, acknowledged)).Should().BeEmpty("the restarted node's copies caught up");
+        (await cluster.MissingAsync("orders", victim, acknowledged)).Should().BeEmpty("the restarted node's copies caught up");
         (await CountAsync(cluster, victim)).Should().BeGreaterThanOrEqualTo(acknowledged.Count);
     }
 
@@ -167,20 +167,6 @@ public sealed class ReplicationContainerTests
         var count = await cluster.GetAsync(node, "/_all/_count");
         count.GetProperty("_shards").GetProperty("failed").GetInt32().Should().Be(0);
         return count.GetProperty("count").GetInt64();
-    }
-
-    /// <summary>The acknowledged ids a real-time <c>_mget</c> on <paramref name="node"/> does not find.</summary>
-    private static async Task<List<string>> MissingAsync(ContainerCluster cluster, string node, IEnumerable<string> ids)
-    {
-        var missing = new List<string>();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var body = JsonSerializer.Serialize(new { docs = chunk.Select(id => new { _index = "orders", _id = id }) });
-            var result = await cluster.RequireAsync(HttpMethod.Post, node, "/_mget", body);
-            missing.AddRange(result.GetProperty("docs").EnumerateArray().Where(d => !d.TryGetProperty("found", out var f) || !f.GetBoolean()).Select(d => d.GetProperty("_id").GetString()!));
-        }
-
-        return missing;
     }
 
     private static Task Eventually(Func<Task<bool>> condition, string what) =>
