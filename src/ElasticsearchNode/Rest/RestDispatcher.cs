@@ -95,7 +95,8 @@ internal sealed partial class RestDispatcher(RestRouter router, NodeSettings set
 
         // Clients send compressed bodies when asked to (the JavaScript client's `compression: true`); the
         // limit applies to what the body inflates to, so a small gzip bomb is refused like a large body.
-        await using var body = ContentDecoding.Open(request.Body, request.Headers.ContentEncoding.ToString());
+        await using var decoder = ContentDecoding.Decoder(request.Body, request.Headers.ContentEncoding.ToString());
+        var body = decoder ?? request.Body;
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
         while (true)
         {
