@@ -86,11 +86,11 @@ public sealed class EnrollmentFixture : IAsyncLifetime
     /// The session an agent holds with these credentials: the same <see cref="ZooKeeperConnection"/> the
     /// runner and allocator use (so its nodes get the agent's ACLs). Null: no identity.
     /// </summary>
-    public ZooKeeperConnection ConnectAs(string? digest, TimeProvider? time = null) =>
+    public ZooKeeperConnection ConnectAs(string? digest) =>
         new(
             Options.Create(new ZooKeeperOptions { ConnectString = ZooKeeper.ConnectString, Digest = digest }),
             NullLoggerFactory.Instance,
-            time ?? TimeProvider.System);
+            TimeProvider.System);
 
     public static async Task<ZooKeeperClient> ClientAsync(ZooKeeperConnection connection)
     {
