@@ -155,6 +155,18 @@ public sealed class ContainerCluster : IAsyncDisposable
     }
 
     /// <summary>Waits for cluster health on <paramref name="node"/> (its own wait_for_* parameters, the node's answer).</summary>
+    /// <summary>
+    /// Waits until every started node sees a master and all the started nodes in the state it applied: a master
+    /// that counts the nodes is not enough, as a node it just added may not have applied that state yet.
+    /// </summary>
+    public async Task FormedAsync()
+    {
+        foreach (var node in Nodes.ToList())
+        {
+            await HealthAsync(node, "wait_for_nodes=" + Nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     public async Task<JsonElement> HealthAsync(string node, string query)
     {
         using var response = await SendAsync(HttpMethod.Get, node, "/_cluster/health?timeout=80s&" + query);

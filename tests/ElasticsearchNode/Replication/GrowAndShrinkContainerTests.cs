@@ -24,7 +24,7 @@ public sealed class GrowAndShrinkContainerTests
             await cluster.StartAsync($"n{i}", zones[i - 1]);
         }
 
-        await cluster.HealthAsync("n1", "wait_for_nodes=3");
+        await cluster.FormedAsync();
         await cluster.RequireAsync(HttpMethod.Put, "n1", "/metrics", """{"settings":{"number_of_shards":3,"number_of_replicas":1}}""");
         await cluster.HealthAsync("n1", "wait_for_status=green");
         var bulk = string.Concat(Enumerable.Range(0, Documents).Select(i => "{\"index\":{\"_id\":\"m" + i + "\"}}\n{\"value\":" + i + "}\n"));

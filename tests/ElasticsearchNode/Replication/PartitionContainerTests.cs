@@ -25,7 +25,7 @@ public sealed class PartitionContainerTests
         await cluster.StartAsync("n1", "z1");
         await cluster.StartAsync("n2", "z2");
         await cluster.StartAsync("n3", "z3");
-        await cluster.HealthAsync("n1", "wait_for_nodes=3");
+        await cluster.FormedAsync();
         await cluster.RequireAsync(HttpMethod.Put, "n1", "/events", """{"settings":{"number_of_shards":3,"number_of_replicas":1}}""");
         await cluster.HealthAsync("n1", "wait_for_status=green&wait_for_no_relocating_shards=true");
 

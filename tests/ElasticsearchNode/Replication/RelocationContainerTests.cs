@@ -27,7 +27,7 @@ public sealed class RelocationContainerTests
         await cluster.StartAsync("n1", "z1");
         await cluster.StartAsync("n2", "z2");
         await cluster.StartAsync("n3", "z3");
-        await cluster.HealthAsync("n1", "wait_for_nodes=3");
+        await cluster.FormedAsync();
         await cluster.RequireAsync(HttpMethod.Put, "n1", "/moves", """{"settings":{"number_of_shards":1,"number_of_replicas":1}}""");
         await cluster.HealthAsync("n1", "wait_for_status=green&wait_for_no_relocating_shards=true");
         var bulk = new StringBuilder();

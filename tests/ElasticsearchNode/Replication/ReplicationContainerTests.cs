@@ -26,7 +26,7 @@ public sealed class ReplicationContainerTests
         await cluster.StartAsync("n1", "z1");
         await cluster.StartAsync("n2", "z2");
         await cluster.StartAsync("n3", "z3");
-        await cluster.HealthAsync("n1", "wait_for_nodes=3");
+        await cluster.FormedAsync();
 
         await cluster.RequireAsync(HttpMethod.Put, "n2", "/logs", """{"settings":{"number_of_shards":3,"number_of_replicas":1}}""");
         // Green as soon as every copy is active; rebalancing may still move one, so wait for that too.
@@ -100,7 +100,7 @@ public sealed class ReplicationContainerTests
         await cluster.StartAsync("n1", "z1");
         await cluster.StartAsync("n2", "z2");
         await cluster.StartAsync("n3", "z3");
-        await cluster.HealthAsync("n1", "wait_for_nodes=3");
+        await cluster.FormedAsync();
         await cluster.RequireAsync(HttpMethod.Put, "n1", "/orders", """{"settings":{"number_of_shards":3,"number_of_replicas":1}}""");
         await cluster.HealthAsync("n1", "wait_for_status=green");
         var victim = (await cluster.ShardsAsync("n1")).Where(s => s.Primary && s.Node != "n1").GroupBy(s => s.Node!).OrderByDescending(g => g.Count()).First().Key;
