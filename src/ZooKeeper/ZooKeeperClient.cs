@@ -211,7 +211,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             writer.WriteInt((int)op.Code);
             writer.WriteBool(false);
             writer.WriteInt(-1);
-            op.WriteBody(writer, op.ServerPath(_connectString));
+            op.WriteBody(writer, op.ServerPath(_connectString), DefaultAclFor);
         }
 
         writer.WriteInt(-1);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cloud.Shared.Coordination;
 using Cloud.Shared.Hosting;
 using Cloud.Shared.Serialization;
@@ -59,6 +60,10 @@ public sealed class ClusterStore(ZooKeeperConnection connection)
         catch (NoNodeException)
         {
             return null;
+        }
+        catch (JsonException ex)
+        {
+            throw new UnreadableClusterException(clusterId, ex);
         }
     }
 

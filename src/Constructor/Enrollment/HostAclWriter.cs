@@ -31,6 +31,10 @@ internal static class HostAclWriter
             // The allocator writes the container definitions of its host and its operator meta node.
             await OwnSubtreeAsync(client, CloudPaths.ContainersOf(hostId), acl, cancellationToken);
             await OwnSubtreeAsync(client, CloudPaths.AllocatorMeta(hostId), acl, cancellationToken);
+
+            // The constructor writes purge requests there (as super user); the allocator deletes each once done.
+            await client.CreateRecursiveAsync(CloudPaths.AllocatorsPurge, null, cancellationToken);
+            await OwnSubtreeAsync(client, CloudPaths.PurgesOf(hostId), acl, cancellationToken);
             await OwnIfPresentAsync(client, CloudPaths.Allocator(hostId), acl, cancellationToken);
         }
 

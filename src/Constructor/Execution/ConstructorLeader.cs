@@ -24,6 +24,7 @@ public sealed partial class ConstructorLeader(
     ILogger<ConstructorLeader> logger) : BackgroundService
 {
     private readonly ConstructorOptions _options = options.Value;
+    private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
 
     /// <summary>True while this constructor leads (for <c>/health</c> and tests).</summary>
     public bool IsLeader { get; private set; }
@@ -49,7 +50,7 @@ public sealed partial class ConstructorLeader(
             {
                 return;
             }
-            catch (Exception ex) when (ex is ZooKeeperException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (ErrorPolicy.IsRetried(ex, stoppingToken))
             {
                 LogLeadershipLost(ex, _options.ConstructorId);
                 failures++;
@@ -85,13 +86,13 @@ public sealed partial class ConstructorLeader(
                     await remediation.RunOnceAsync(cancellationToken);
                     foreach (var clusterId in await store.ListIdsAsync(cancellationToken))
                     {
-                        if (!running.ContainsKey(clusterId) && (await store.TryGetAsync(clusterId, cancellationToken))?.Plans.Pending is not null)
+                        if (!running.ContainsKey(clusterId) && await HasPendingPlanAsync(clusterId, cancellationToken))
                         {
                             running[clusterId] = Task.Run(() => runner.RunAsync(clusterId, cancellationToken), cancellationToken);
                         }
                     }
                 }
-                catch (Exception ex) when (ex is ZooKeeperException or TimeoutException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ErrorPolicy.IsRetried(ex, cancellationToken))
                 {
                     LogPassFailed(ex);
                 }
@@ -111,6 +112,29 @@ public sealed partial class ConstructorLeader(
             }
         }
     }
+
+    private async Task<bool> HasPendingPlanAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pending = (await store.TryGetAsync(clusterId, cancellationToken))?.Plans.Pending is not null;
+            _unreadable.Remove(clusterId);
+            return pending;
+        }
+        catch (UnreadableClusterException ex)
+        {
+            // Said once, not on every pass, until the record is readable again.
+            if (_unreadable.Add(clusterId))
+            {
+                LogClusterUnreadable(ex, clusterId);
+            }
+
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cluster {ClusterId} is skipped: its record cannot be read")]
+    private partial void LogClusterUnreadable(Exception exception, string clusterId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Constructor {ConstructorId} leads: executing plans and remediating")]
     private partial void LogLeading(string constructorId);

@@ -47,7 +47,17 @@ public sealed partial class Remediation(
 
         foreach (var clusterId in await store.ListIdsAsync(cancellationToken))
         {
-            var snapshot = await store.TryGetAsync(clusterId, cancellationToken);
+            ClusterSnapshot? snapshot;
+            try
+            {
+                snapshot = await store.TryGetAsync(clusterId, cancellationToken);
+            }
+            catch (UnreadableClusterException)
+            {
+                // Said by the leader's pass, which reads the same record.
+                continue;
+            }
+
             if (snapshot?.Plans is not { Pending: null, Lifecycle: "running", Current: { } current }
                 || !current.Instances.Any(i => expired.Contains(i.AllocatorId)))
             {

@@ -19,7 +19,8 @@ public static class CloudPaths
     public const string Clusters = Root + "/clusters";
     public const string Routing = Root + "/routing";
     public const string RoutingOverrides = Root + "/routing-overrides";
-    public const string ConstructorLeader = Root + "/constructor/leader";
+    public const string ConstructorRoot = Root + "/constructor";
+    public const string ConstructorLeader = ConstructorRoot + "/leader";
     public const string Proxies = Root + "/proxies";
     public const string Audit = Root + "/audit";
 

@@ -84,9 +84,7 @@ public sealed partial class ZooKeeperConnection : IAsyncDisposable
             SessionTimeout = TimeSpan.FromSeconds(_options.SessionTimeoutSeconds),
             RequestTimeout = TimeSpan.FromSeconds(_options.RequestTimeoutSeconds),
             TimeProvider = _timeProvider,
-            DefaultAcl = _options.DigestUser is { } user
-                ? path => HostOwnedNodes.IsOwnedBy(path, user) ? HostOwnedNodes.CreatorAcl : Acl.OpenUnsafe
-                : null,
+            DefaultAcl = _options.DigestUser is { } user ? path => PlatformOwnedNodes.CreateAclFor(path, user) : null,
         };
         for (var attempt = 1; ; attempt++)
         {

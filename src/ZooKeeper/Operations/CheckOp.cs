@@ -9,7 +9,7 @@ public sealed record CheckOp(string Path, int Version) : Op(Path)
 
     internal override void Validate() => PathValidator.Validate(Path);
 
-    internal override void WriteBody(JuteWriter writer, string serverPath)
+    internal override void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<Acl>> defaultAcl)
     {
         writer.WriteString(serverPath);
         writer.WriteInt(Version);

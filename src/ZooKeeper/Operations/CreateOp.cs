@@ -3,7 +3,8 @@ using Cloud.ZooKeeper.Protocol;
 
 namespace Cloud.ZooKeeper;
 
-public sealed record CreateOp(string Path, byte[] Data, CreateMode Mode, IReadOnlyList<Acl> Acl) : Op(Path)
+/// <summary>Creates a node; a null <paramref name="Acl"/> means the client's <see cref="ZooKeeperClientOptions.DefaultAcl"/>, as for a single create.</summary>
+public sealed record CreateOp(string Path, byte[] Data, CreateMode Mode, IReadOnlyList<Acl>? Acl) : Op(Path)
 {
     internal override OpCode Code => RequestBodies.CreateOpCode(Mode);
 
@@ -13,6 +14,6 @@ public sealed record CreateOp(string Path, byte[] Data, CreateMode Mode, IReadOn
 
     internal override string ServerPath(Session.ConnectString connectString) => connectString.ToServerCreatePath(Path, IsSequential);
 
-    internal override void WriteBody(JuteWriter writer, string serverPath) =>
-        RequestBodies.WriteCreate(writer, serverPath, Data, Acl, Mode);
+    internal override void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<Acl>> defaultAcl) =>
+        RequestBodies.WriteCreate(writer, serverPath, Data, Acl ?? defaultAcl(Path), Mode);
 }

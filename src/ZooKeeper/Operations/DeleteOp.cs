@@ -11,7 +11,7 @@ public sealed record DeleteOp(string Path, int Version) : Op(Path)
 
     internal override string ServerPath(Session.ConnectString connectString) => connectString.ToServerDeletePath(Path);
 
-    internal override void WriteBody(JuteWriter writer, string serverPath)
+    internal override void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<Acl>> defaultAcl)
     {
         writer.WriteString(serverPath);
         writer.WriteInt(Version);

@@ -9,7 +9,7 @@ public abstract record Op(string Path)
     internal abstract OpCode Code { get; }
 
     public static Op Create(string path, byte[] data, CreateMode mode = CreateMode.Persistent, IReadOnlyList<Acl>? acl = null) =>
-        new CreateOp(path, data, mode, acl ?? Acl.OpenUnsafe);
+        new CreateOp(path, data, mode, acl);
 
     public static Op Delete(string path, int version = -1) => new DeleteOp(path, version);
 
@@ -22,5 +22,5 @@ public abstract record Op(string Path)
     /// <summary>The path sent to the server for this op.</summary>
     internal virtual string ServerPath(Session.ConnectString connectString) => connectString.ToServerPath(Path);
 
-    internal abstract void WriteBody(JuteWriter writer, string serverPath);
+    internal abstract void WriteBody(JuteWriter writer, string serverPath, Func<string, IReadOnlyList<Acl>> defaultAcl);
 }

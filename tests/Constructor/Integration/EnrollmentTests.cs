@@ -132,6 +132,93 @@ public sealed class EnrollmentTests(EnrollmentFixture fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task Enroll_Host_CannotChangeWhatOnlyTheConstructorWritesButDeletesItsOwnPurgeRequests()
+    {
+        var a = "host-pa-" + Suffix();
+        var b = "host-pb-" + Suffix();
+        var cluster = "c" + Suffix();
+        var token = await fixture.IssueTokenAsync("runner,allocator");
+        var credentialsA = await fixture.EnrollAsync(token, a, "runner,allocator");
+        await fixture.EnrollAsync(token, b, "runner,allocator");
+
+        // What the constructor writes, through the same connection code it runs with (so with its ACLs),
+        // singly and in a multi as ClusterStore does.
+        await using var super = fixture.ConnectAs(fixture.SuperUser.Digest);
+        var constructor = await EnrollmentFixture.ClientAsync(super);
+        await constructor.CreateRecursiveAsync(CloudPaths.WorkOf(b), null);
+        await constructor.CreateAsync(CloudPaths.Assignment(b, "i1"), Bytes("{}"));
+        await constructor.CreateRecursiveAsync(CloudPaths.WorkOf(a), null);
+        await constructor.CreateRecursiveAsync(CloudPaths.Clusters, null);
+        await constructor.MultiAsync([Op.Create(CloudPaths.Cluster(cluster), Bytes("{}")), Op.Create(CloudPaths.ClusterPlan(cluster), Bytes("{}"))]);
+        await constructor.CreateRecursiveAsync(CloudPaths.RoutingOf(cluster), null);
+        await constructor.CreateRecursiveAsync(CloudPaths.Override(cluster, "o1"), null);
+        await constructor.CreateAsync(CloudPaths.Purge(a, cluster), Bytes("{}"));
+        await constructor.CreateAsync(CloudPaths.Purge(b, cluster), Bytes("{}"));
+
+        await using var connectionA = fixture.ConnectAs(credentialsA);
+        await using var anonymous = fixture.ConnectAs(null);
+        var hostA = await EnrollmentFixture.ClientAsync(connectionA);
+        var nobody = await EnrollmentFixture.ClientAsync(anonymous);
+        foreach (var intruder in new[] { hostA, nobody })
+        {
+            await Refused(() => intruder.SetDataAsync(CloudPaths.Assignment(b, "i1"), Bytes("x")));
+            await Refused(() => intruder.DeleteAsync(CloudPaths.Assignment(b, "i1")));
+            await Refused(() => intruder.CreateAsync(CloudPaths.Assignment(a, "self-assigned"), Bytes("x")));
+            await Refused(() => intruder.CreateAsync(CloudPaths.WorkOf("host-new-" + Suffix()), Bytes("x")));
+            await Refused(() => intruder.SetDataAsync(CloudPaths.Cluster(cluster), Bytes("x")));
+            await Refused(() => intruder.SetDataAsync(CloudPaths.ClusterPlan(cluster), Bytes("x")));
+            await Refused(() => intruder.CreateAsync(CloudPaths.Cluster("forged-" + Suffix()), Bytes("x")));
+            await Refused(() => intruder.SetDataAsync(CloudPaths.RoutingOf(cluster), Bytes("x")));
+            await Refused(() => intruder.DeleteAsync(CloudPaths.RoutingOf(cluster)));
+            await Refused(() => intruder.CreateAsync(CloudPaths.Override(cluster, "forged"), Bytes("x")));
+            await Refused(() => intruder.SetDataAsync(CloudPaths.Override(cluster, "o1"), Bytes("x")));
+            await Refused(() => intruder.CreateAsync(CloudPaths.ConstructorLeader + "/forged", Bytes("x")));
+            await Refused(() => intruder.DeleteAsync(CloudPaths.Purge(b, cluster)));
+            await Refused(() => intruder.CreateAsync(CloudPaths.Purge(b, "forged"), Bytes("x")));
+        }
+
+        (await hostA.GetDataAsync(CloudPaths.Assignment(b, "i1"))).Data.Should().Equal(Bytes("{}"));
+        (await nobody.GetChildrenAsync(CloudPaths.Routing)).Children.Should().Contain(cluster);
+
+        // An allocator deletes the purge requests addressed to it once its data is gone.
+        await hostA.DeleteAsync(CloudPaths.Purge(a, cluster));
+        (await constructor.ExistsAsync(CloudPaths.Purge(a, cluster))).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task PlatformAclGuard_NodesLeftOpenBeforeIdentities_AreTakenOverAndHostNodesKeepTheirAcl()
+    {
+        var cluster = "c" + Suffix();
+        var host = "host-g-" + Suffix();
+        var token = await fixture.IssueTokenAsync("allocator");
+        await fixture.EnrollAsync(token, host, "allocator");
+        await using var super = fixture.ConnectAs(fixture.SuperUser.Digest);
+        var constructor = await EnrollmentFixture.ClientAsync(super);
+
+        // As an earlier install without identities left them: open to everyone.
+        await constructor.CreateAsync(CloudPaths.RoutingOf(cluster), Bytes("{}"), CreateMode.Persistent, Acl.OpenUnsafe);
+        await constructor.CreateRecursiveAsync(CloudPaths.OverridesOf(cluster), null);
+        await constructor.CreateAsync(CloudPaths.Override(cluster, "o1"), Bytes("{}"), CreateMode.Persistent, Acl.OpenUnsafe);
+        var purgesOfHost = await constructor.GetAclAsync(CloudPaths.PurgesOf(host));
+
+        var guard = new PlatformAclGuard(
+            super,
+            Options.Create(new Cloud.Shared.Hosting.ZooKeeperOptions { ConnectString = fixture.ZooKeeper.ConnectString, Digest = fixture.SuperUser.Digest }),
+            TimeProvider.System,
+            NullLogger<PlatformAclGuard>.Instance);
+        await guard.StartAsync(CancellationToken.None);
+        await guard.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await using var anonymous = fixture.ConnectAs(null);
+        var nobody = await EnrollmentFixture.ClientAsync(anonymous);
+        await Refused(() => nobody.SetDataAsync(CloudPaths.RoutingOf(cluster), Bytes("x")));
+        await Refused(() => nobody.SetDataAsync(CloudPaths.Override(cluster, "o1"), Bytes("x")));
+        (await nobody.GetDataAsync(CloudPaths.RoutingOf(cluster))).Data.Should().Equal(Bytes("{}"));
+        (await constructor.GetAclAsync(CloudPaths.PurgesOf(host))).Should().Equal(purgesOfHost);
+        await constructor.SetDataAsync(CloudPaths.RoutingOf(cluster), Bytes("{\"v\":2}"));
+    }
+
+    [Fact]
     public async Task Enroll_AgainForTheSameHost_OldCredentialsStopWorkingAndTheNewOnesTakeOverItsNodes()
     {
         var host = "host-re-" + Suffix();

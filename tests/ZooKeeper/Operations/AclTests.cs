@@ -66,6 +66,29 @@ public sealed class AclTests(ZooKeeperServerFixture zk)
     }
 
     [Fact]
+    public async Task MultiCreate_WithoutAcl_TakesTheClientsDefaultAclAsASingleCreateDoes()
+    {
+        IReadOnlyList<Acl> restricted = [new(Permissions.All, "auth", string.Empty), new(Permissions.Read, "world", "anyone")];
+        await using var owner = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
+        {
+            ConnectString = zk.ConnectString,
+            SessionTimeout = TimeSpan.FromSeconds(4),
+            RequestTimeout = TimeSpan.FromSeconds(10),
+            DefaultAcl = _ => restricted,
+        });
+        await owner.AddAuthAsync("digest", Encoding.UTF8.GetBytes("owner:pw"));
+        await using var stranger = await zk.ConnectAsync();
+        var root = ZooKeeperServerFixture.UniqueRoot();
+
+        await owner.MultiAsync([Op.Create(root, [1]), Op.Create(root + "/child", [2])]);
+
+        IReadOnlyList<Acl> expected = [Acl.Digest("owner", "pw", Permissions.All), new(Permissions.Read, "world", "anyone")];
+        (await owner.GetAclAsync(root)).Should().Equal(expected);
+        (await owner.GetAclAsync(root + "/child")).Should().Equal(expected);
+        await stranger.Invoking(c => c.SetDataAsync(root + "/child", [3])).Should().ThrowAsync<NoAuthException>();
+    }
+
+    [Fact]
     public async Task SetAclAsync_EmptyAcl_RefusedOnClient()
     {
         await using var client = await zk.ConnectAsync();
