@@ -154,7 +154,6 @@ public sealed class ContainerCluster : IAsyncDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Waits for cluster health on <paramref name="node"/> (its own wait_for_* parameters, the node's answer).</summary>
     /// <summary>
     /// Waits until every started node sees a master and all the started nodes in the state it applied: a master
     /// that counts the nodes is not enough, as a node it just added may not have applied that state yet.
@@ -167,6 +166,7 @@ public sealed class ContainerCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for cluster health on <paramref name="node"/> (its own wait_for_* parameters, the node's answer).</summary>
     public async Task<JsonElement> HealthAsync(string node, string query)
     {
         using var response = await SendAsync(HttpMethod.Get, node, "/_cluster/health?timeout=80s&" + query);
