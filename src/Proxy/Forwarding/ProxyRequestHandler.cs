@@ -54,18 +54,21 @@ internal sealed class ProxyRequestHandler
         var clusterId = _resolver.Resolve(headers[ClusterIdResolver.ClusterHeader].ToString(), context.Request.Host.Value, out var conflicting);
         if (conflicting)
         {
+            _metrics.Unrouted("conflicting_header");
             return ElasticsearchErrors.WriteAsync(context, StatusCodes.Status400BadRequest, ElasticsearchErrors.IllegalArgument,
                 $"header [{ClusterIdResolver.ClusterHeader}] names more than one cluster [{headers[ClusterIdResolver.ClusterHeader]}]");
         }
 
         if (clusterId.IsEmpty)
         {
+            _metrics.Unrouted("no_cluster");
             return ElasticsearchErrors.WriteAsync(context, StatusCodes.Status404NotFound, ElasticsearchErrors.NoCluster,
                 $"no cluster in the request: send Host [<cluster_id>.<domain>] or header [{ClusterIdResolver.ClusterHeader}]");
         }
 
         if (!_routes.TryGet(clusterId, out var route))
         {
+            _metrics.Unrouted(_state.IsLoaded ? "unknown_cluster" : "loading");
             return _state.IsLoaded
                 ? ElasticsearchErrors.WriteAsync(context, StatusCodes.Status404NotFound, ElasticsearchErrors.UnknownCluster, $"no such cluster [{clusterId}]")
                 : ElasticsearchErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ElasticsearchErrors.Unavailable, "the proxy is still loading its routes");

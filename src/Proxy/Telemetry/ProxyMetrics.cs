@@ -19,6 +19,7 @@ internal sealed class ProxyMetrics : IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _upstreamErrors;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _unrouted;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +28,9 @@ internal sealed class ProxyMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>("cloud.proxy.request.duration", "s", "Time from request to response end, by cluster");
         _upstreamErrors = _meter.CreateCounter<long>("cloud.proxy.upstream.errors", "{error}", "Failed attempts to reach an instance, by cluster");
         _retries = _meter.CreateCounter<long>("cloud.proxy.retries", "{request}", "Idempotent requests sent again to another instance, by cluster");
+
+        // By reason only: the cluster id a client sent for a cluster that does not exist would be an unbounded label.
+        _unrouted = _meter.CreateCounter<long>("cloud.proxy.requests.unrouted", "{request}", "Requests the proxy answered itself because they named no known cluster, by reason");
     }
 
     public void RequestEnded(string clusterId, int statusCode, long startTimestamp)
@@ -39,6 +43,8 @@ internal sealed class ProxyMetrics : IDisposable
     public void UpstreamError(string clusterId) => _upstreamErrors.Add(1, new KeyValuePair<string, object?>("cluster_id", clusterId));
 
     public void Retried(string clusterId) => _retries.Add(1, new KeyValuePair<string, object?>("cluster_id", clusterId));
+
+    public void Unrouted(string reason) => _unrouted.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Dispose() => _meter.Dispose();
 }

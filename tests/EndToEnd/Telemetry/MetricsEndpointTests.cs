@@ -71,7 +71,7 @@ public sealed class MetricsEndpointTests
                 response.StatusCode.Should().Be(HttpStatusCode.OK);
                 response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
                 var parsed = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
-                var ready = (role == "Proxy" ? parsed.Any(s => s.Name == "target_info") : Sum(parsed, "http_server_request_duration_seconds_count") > 0)
+                var ready = (role == "Proxy" ? Sum(parsed, "cloud_proxy_requests_unrouted_total") > 0 : Sum(parsed, "http_server_request_duration_seconds_count") > 0)
                     && (!reconciles || (Sum(parsed, "cloud_reconcile_passes_total", ("outcome", "success")) > 0
                         && Sum(parsed, "cloud_zookeeper_requests_total", ("outcome", "ok")) > 0));
                 return ready ? (ImmutableArray<PrometheusSample>?)parsed : null;
@@ -99,6 +99,8 @@ public sealed class MetricsEndpointTests
             .ToList();
         if (role == "Proxy")
         {
+            // The probe named no cluster: answered by the proxy itself and counted by reason, never by the id a client sent.
+            Sum(all, "cloud_proxy_requests_unrouted_total", ("reason", "no_cluster")).Should().Be(1);
             requestLogs.Should().BeEmpty("forwarded traffic is never logged per request");
             all.Should().NotContain(s => s.Name.StartsWith("http_server_request_duration", StringComparison.Ordinal), "nor measured by the framework per request");
         }
