@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Cloud.EndToEnd.Tests.Platform;
 using Cloud.Testing;
 using FluentAssertions;
@@ -120,18 +121,26 @@ public sealed class ProductScenarioTests(PlatformFixture fixture, ITestOutputHel
     public async Task ShutdownThenDelete_StopsThenRemovesContainers_OtherClustersUntouched()
     {
         var shared = await SharedClusterAsync();
-        var clusterId = await Fixture.CreateHealthyClusterAsync("e2e-doomed", Plans.SingleNode());
+
+        // Through cloudctl, as an operator would: create follows the plan step by step to its end.
+        var create = await Cloudctl.RunAsync(Platform, PlatformFixture.PlanTimeout, "cluster", "create", "--name", "e2e-doomed", "--zones", "1", "--memory", "512");
+        create.ExitCode.Should().Be(0, create.Output);
+        var clusterId = Regex.Match(create.Output, "Cluster (\\S+): plan").Groups[1].Value;
+        clusterId.Should().NotBeEmpty(create.Output);
+        create.Output.Should().Contain("wait_for_new_instances success").And.MatchRegex("attempt [^ ]+: success");
+        (await Fixture.WaitForPlanAsync(clusterId))["healthy"]!.GetValue<bool>().Should().BeTrue();
         var names = new[] { "es-" + clusterId.ToLowerInvariant() + "-" };
 
-        var shutdown = await Api.ShutdownAsync(clusterId);
-        ((int)shutdown.Status).Should().BeInRange(200, 202, shutdown.ToString());
+        var shutdown = await Cloudctl.RunAsync(Platform, PlatformFixture.PlanTimeout, "cluster", "shutdown", clusterId, "-o", "json");
+        shutdown.ExitCode.Should().Be(0, shutdown.Output);
+        JsonNode.Parse(shutdown.Output)!["attempt"]!["status"]!.GetValue<string>().Should().Be("success");
         await Eventually.AssertAsync(async () => (await Api.GetClusterAsync(clusterId)).Json?["status"]?.GetValue<string>() == "stopped", TimeSpan.FromMinutes(2), "the cluster stops");
         (await RunningContainersOfAsync(names)).Should().BeEmpty("a stopped cluster runs nothing");
         DataDirectoriesOf(clusterId).Should().NotBeEmpty("a shutdown keeps the data for a restart");
         var sharedData = DataDirectoriesOf(shared);
 
-        var deleted = await Api.DeleteClusterAsync(clusterId);
-        ((int)deleted.Status).Should().BeInRange(200, 204, deleted.ToString());
+        var deleted = await Cloudctl.RunAsync(Platform, TimeSpan.FromMinutes(1), "cluster", "delete", clusterId);
+        deleted.ExitCode.Should().Be(0, deleted.Output);
         await Eventually.AssertAsync(async () => (await Api.GetClusterAsync(clusterId)).Status == HttpStatusCode.NotFound, TimeSpan.FromMinutes(1), "the cluster is gone from the API");
         await Eventually.AssertAsync(async () => (await AllContainersOfAsync(names)).Count == 0, TimeSpan.FromMinutes(1), "its containers are removed");
         await Eventually.AssertAsync(() => Task.FromResult(DataDirectoriesOf(clusterId).Count == 0), TimeSpan.FromMinutes(1), "its data directories are removed on every host");

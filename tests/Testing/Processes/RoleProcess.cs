@@ -76,7 +76,8 @@ public sealed class RoleProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 
-    private static string BuildConfiguration =>
+    /// <summary>The configuration the tests were built in; the processes they start were built with them.</summary>
+    public static string BuildConfiguration =>
 #if DEBUG
         "Debug";
 #else
