@@ -35,8 +35,9 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
 
         await WrkAsync("nginx direct (baseline)", nginx.Port, "bench.localhost");
         await using (var haproxy = await HaProxy.StartAsync(["bench"], nginx.Port, options.Threads))
+        await using (var yarp = await YarpConfigProxy.StartAsync(new Dictionary<string, int> { ["bench"] = nginx.Port }))
         {
-            await CompareAsync("1 cluster", haproxy.Port, proxy.Port, "bench.localhost");
+            await CompareAsync("1 cluster", haproxy.Port, proxy.Port, yarp.Port, "bench.localhost");
         }
 
         var stopwatch = Stopwatch.StartNew();
@@ -44,9 +45,16 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
         await WriteClustersAsync(zk, ids, nginx.Port);
         await WaitServedAsync(proxy, ids[^1]);
         Console.WriteLine($"10,000 clusters written and loaded by the proxy in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        string yarpChange;
         await using (var haproxy = await HaProxy.StartAsync([.. ids, "bench"], nginx.Port, options.Threads))
         {
-            await CompareAsync("10,000 clusters", haproxy.Port, proxy.Port, $"{ids[ManyClusters / 2]}.localhost");
+            var table = ids.Append("bench").Append("flip").ToDictionary(id => id, _ => nginx.Port, StringComparer.Ordinal);
+            stopwatch.Restart();
+            await using var yarp = await YarpConfigProxy.StartAsync(table);
+            await WaitServedAsync(yarp.Port, ids[^1]);
+            Console.WriteLine($"YARP config provider: 10,000 routes loaded and served in {stopwatch.Elapsed.TotalSeconds:F1} s");
+            await CompareAsync("10,000 clusters", haproxy.Port, proxy.Port, yarp.Port, $"{ids[ManyClusters / 2]}.localhost");
+            yarpChange = await MeasureYarpChangesAsync(yarp, table, nginx.Port, nginxB.Port);
         }
 
         var change = await MeasureChangesAsync(zk, proxy, nginx.Port);
@@ -62,18 +70,57 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
 
         Console.WriteLine();
         Console.WriteLine(change);
+        Console.WriteLine(yarpChange);
         Console.WriteLine(kill);
     }
 
-    private async Task CompareAsync(string scenario, int haproxyPort, int proxyPort, string host)
+    private async Task CompareAsync(string scenario, int haproxyPort, int proxyPort, int yarpPort, string host)
     {
-        // Warm both (connection pools; for ours also tiered JIT, which needs more than a few seconds on a
+        // Warm all (connection pools; for the .NET ones also tiered JIT, which needs more than a few seconds on a
         // loaded 2-core machine), then measure each in turn. Steady state is what is compared.
         await Wrk.RunAsync("warmup", haproxyPort, host, options.Threads, options.Connections, TimeSpan.FromSeconds(3));
         await Wrk.RunAsync("warmup", proxyPort, host, options.Threads, options.Connections, TimeSpan.FromSeconds(10));
+        await Wrk.RunAsync("warmup", yarpPort, host, options.Threads, options.Connections, TimeSpan.FromSeconds(10));
         var haproxy = await WrkAsync($"HAProxy, {scenario}", haproxyPort, host);
         var ours = await WrkAsync($"our proxy, {scenario}", proxyPort, host);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scenario}: ours/HAProxy = {ours.RequestsPerSecond / haproxy.RequestsPerSecond:F2}x rps, p99 {ours.P99Ms:F2} vs {haproxy.P99Ms:F2} ms"));
+        var yarp = await WrkAsync($"YARP config provider, {scenario}", yarpPort, host);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {scenario}: ours/HAProxy = {ours.RequestsPerSecond / haproxy.RequestsPerSecond:F2}x rps, p99 {ours.P99Ms:F2} vs {haproxy.P99Ms:F2} ms; YARP config provider/HAProxy = {yarp.RequestsPerSecond / haproxy.RequestsPerSecond:F2}x, p99 {yarp.P99Ms:F2} ms"));
+    }
+
+    /// <summary>
+    /// The config-provider design's routing change at 10,000 clusters: one cluster moved between two backends means a
+    /// new snapshot of the whole table; timed from the update to the first response from the new backend.
+    /// </summary>
+    private static async Task<string> MeasureYarpChangesAsync(YarpConfigProxy yarp, Dictionary<string, int> table, int portA, int portB)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{yarp.Port}") };
+        var samples = new List<double>();
+        var updates = new List<double>();
+        for (var i = 0; i < Changes / 4; i++)
+        {
+            var (port, name) = i % 2 == 0 ? (portB, "node-b") : (portA, "node-a");
+            table["flip"] = port;
+            var started = Stopwatch.GetTimestamp();
+            updates.Add(yarp.Update(table).TotalMilliseconds);
+            while (true)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+                request.Headers.Host = $"flip.localhost:{yarp.Port}";
+                using var response = await client.SendAsync(request);
+                if ((await response.Content.ReadAsStringAsync()).Contains($"\"name\":\"{name}\"", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        samples.Sort();
+        updates.Sort();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"YARP config provider, routing change -> applied at 10,000 clusters (n={samples.Count}, whole-table update to first response from the new backend): p50 {Percentile(samples, 50):F1} ms, p99 {Percentile(samples, 99):F1} ms, max {samples[^1]:F1} ms (the Update call alone p50 {Percentile(updates, 50):F1} ms)");
     }
 
     private async Task<WrkResult> WrkAsync(string label, int port, string host)
@@ -97,7 +144,7 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
             var pinned = $"instance-{i % 2}";
             var routingOverride = new RoutingOverride { Action = RoutingOverrideActions.Pin, Instances = [pinned], Reason = "benchmark", Author = "bench", CreatedAt = DateTimeOffset.UtcNow };
             var started = Stopwatch.GetTimestamp();
-            await UpsertAsync(zk, CloudPaths.Override("flip", "pin"), CloudJson.Serialize(routingOverride));
+            await zk.UpsertAsync(CloudPaths.Override("flip", "pin"), CloudJson.Serialize(routingOverride));
             while (true)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/");
@@ -167,14 +214,17 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
 
     private static double Percentile(List<double> sorted, int p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static async Task WaitServedAsync(ProxyProcess proxy, string clusterId)
+    private static Task WaitServedAsync(ProxyProcess proxy, string clusterId) => WaitServedAsync(proxy.Port, clusterId);
+
+    private static async Task WaitServedAsync(int port, string clusterId)
     {
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-            request.Headers.Host = $"{clusterId}.localhost:{proxy.Port}";
-            using var response = await proxy.Client.SendAsync(request);
+            request.Headers.Host = $"{clusterId}.localhost:{port}";
+            using var response = await client.SendAsync(request);
             if (response.IsSuccessStatusCode)
             {
                 return;
@@ -208,8 +258,8 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
         Probe = new NodeProbe { Reachable = true },
     };
 
-    private static Task WriteInstanceAsync(ZooKeeperClient zk, string clusterId, string name, int port) =>
-        UpsertAsync(zk, CloudPaths.Instance(clusterId, name), CloudJson.Serialize(Instance(clusterId, name, port)));
+    private static async Task WriteInstanceAsync(ZooKeeperClient zk, string clusterId, string name, int port) =>
+        await zk.UpsertAsync(CloudPaths.Instance(clusterId, name), CloudJson.Serialize(Instance(clusterId, name, port)));
 
     private static async Task WriteClustersAsync(ZooKeeperClient zk, List<string> ids, int port)
     {
@@ -220,18 +270,6 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
                 Op.Create(CloudPaths.InstancesOf(id), []),
                 Op.Create(CloudPaths.Instance(id, "instance-0"), CloudJson.Serialize(Instance(id, "instance-0", port))),
             })]);
-        }
-    }
-
-    private static async Task UpsertAsync(ZooKeeperClient zk, string path, byte[] data)
-    {
-        try
-        {
-            await zk.SetDataAsync(path, data);
-        }
-        catch (NoNodeException)
-        {
-            await zk.CreateRecursiveAsync(path, data);
         }
     }
 }

@@ -46,19 +46,6 @@ internal static class ZooKeeperNodes
         }
     }
 
-    /// <summary>Creates a persistent node, with any missing parent, or replaces its data.</summary>
-    public static async Task UpsertAsync(ZooKeeperClient client, string path, byte[] data, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.SetDataAsync(path, data, -1, cancellationToken);
-        }
-        catch (NoNodeException)
-        {
-            await CreateAsync(client, path, data, CreateMode.Persistent, cancellationToken);
-        }
-    }
-
     /// <summary>Creates a node under parents created on demand; throws <see cref="NodeExistsException"/> when it exists.</summary>
     public static async Task CreateAsync(ZooKeeperClient client, string path, byte[] data, CreateMode mode, CancellationToken cancellationToken)
     {

@@ -30,7 +30,7 @@ internal sealed partial class InstanceStatusPublisher(string allocatorId, ILogge
                 continue;
             }
 
-            await ZooKeeperNodes.UpsertAsync(client, CloudPaths.Instance(key.ClusterId, key.InstanceName), CloudJson.Serialize(status), cancellationToken);
+            await client.UpsertAsync(CloudPaths.Instance(key.ClusterId, key.InstanceName), CloudJson.Serialize(status), cancellationToken: cancellationToken);
             _published[key] = comparable;
             LogPublished(key.ClusterId, key.InstanceName, status.ContainerState, status.Probe?.Reachable ?? false);
         }

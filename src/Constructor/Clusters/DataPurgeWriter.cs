@@ -35,23 +35,7 @@ public sealed class DataPurgeWriter(ZooKeeperConnection connection, TimeProvider
             .ToImmutableArray();
         foreach (var allocatorId in allocators)
         {
-            var path = CloudPaths.Purge(allocatorId, clusterId);
-            try
-            {
-                await client.SetDataAsync(path, data, -1, cancellationToken);
-            }
-            catch (NoNodeException)
-            {
-                await client.CreateRecursiveAsync(CloudPaths.PurgesOf(allocatorId), cancellationToken: cancellationToken);
-                try
-                {
-                    await client.CreateAsync(path, data, cancellationToken: cancellationToken);
-                }
-                catch (NodeExistsException)
-                {
-                    // Another constructor's DELETE of the same cluster wrote it meanwhile: same request.
-                }
-            }
+            await client.UpsertAsync(CloudPaths.Purge(allocatorId, clusterId), data, cancellationToken: cancellationToken);
         }
 
         return allocators;

@@ -34,33 +34,7 @@ public sealed class AssignmentWriter(ZooKeeperConnection connection)
     public async Task<bool> WriteAsync(string clusterId, PlannedInstance instance, InstanceAssignment assignment, CancellationToken cancellationToken)
     {
         var client = await connection.GetClientAsync(cancellationToken);
-        var path = PathOf(clusterId, instance);
-        var data = CloudJson.Serialize(assignment);
-        try
-        {
-            var existing = await client.GetDataAsync(path, cancellationToken: cancellationToken);
-            if (existing.Data.AsSpan().SequenceEqual(data))
-            {
-                return false;
-            }
-
-            await client.SetDataAsync(path, data, existing.Stat.Version, cancellationToken);
-            return true;
-        }
-        catch (NoNodeException)
-        {
-            await client.CreateRecursiveAsync(CloudPaths.WorkOf(instance.AllocatorId), cancellationToken: cancellationToken);
-            try
-            {
-                await client.CreateAsync(path, data, cancellationToken: cancellationToken);
-            }
-            catch (NodeExistsException)
-            {
-                return await WriteAsync(clusterId, instance, assignment, cancellationToken);
-            }
-
-            return true;
-        }
+        return await client.UpsertAsync(PathOf(clusterId, instance), CloudJson.Serialize(assignment), skipIfSame: true, cancellationToken);
     }
 
     /// <returns>True when the assignment existed.</returns>

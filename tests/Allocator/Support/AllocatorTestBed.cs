@@ -97,19 +97,8 @@ internal sealed class AllocatorTestBed : IAsyncDisposable
     public string StatusPath(string instanceName) => CloudPaths.Instance(ClusterId, instanceName);
 
     /// <summary>Plays the constructor: writes (or rewrites) an assignment.</summary>
-    public async Task AssignAsync(InstanceAssignment assignment)
-    {
-        var path = CloudPaths.Assignment(AllocatorId, $"{assignment.ClusterId}-{assignment.InstanceName}");
-        await Observer.CreateRecursiveAsync(CloudPaths.WorkOf(AllocatorId));
-        try
-        {
-            await Observer.SetDataAsync(path, CloudJson.Serialize(assignment));
-        }
-        catch (NoNodeException)
-        {
-            await Observer.CreateAsync(path, CloudJson.Serialize(assignment));
-        }
-    }
+    public Task AssignAsync(InstanceAssignment assignment) =>
+        Observer.UpsertAsync(CloudPaths.Assignment(AllocatorId, $"{assignment.ClusterId}-{assignment.InstanceName}"), CloudJson.Serialize(assignment));
 
     public Task UnassignAsync(string instanceName) => Observer.DeleteAsync(CloudPaths.Assignment(AllocatorId, InstanceId(instanceName)));
 

@@ -49,15 +49,5 @@ internal sealed class ClusterWriter(ZooKeeperClient client)
 
     public Task DeleteAsync(string path) => client.DeleteAsync(path);
 
-    public async Task UpsertAsync(string path, byte[] data)
-    {
-        try
-        {
-            await client.SetDataAsync(path, data);
-        }
-        catch (NoNodeException)
-        {
-            await client.CreateRecursiveAsync(path, data);
-        }
-    }
+    public Task UpsertAsync(string path, byte[] data) => client.UpsertAsync(path, data);
 }

@@ -60,18 +60,7 @@ internal sealed class RunnerTestHost : IAsyncDisposable
 
     public async Task WriteAsync(string name, ContainerSpec spec) => await WriteRawAsync(name, ContainerSpecJson.Serialize(spec));
 
-    public async Task WriteRawAsync(string name, byte[] data)
-    {
-        var path = CloudPaths.ContainersOf(HostId) + "/" + name;
-        try
-        {
-            await _client.SetDataAsync(path, data, -1, CancellationToken.None);
-        }
-        catch (NoNodeException)
-        {
-            await _client.CreateRecursiveAsync(path, data, CancellationToken.None);
-        }
-    }
+    public Task WriteRawAsync(string name, byte[] data) => _client.UpsertAsync(CloudPaths.ContainersOf(HostId) + "/" + name, data);
 
     public Task DeleteAsync(string name) => _client.DeleteAsync(CloudPaths.ContainersOf(HostId) + "/" + name, -1, CancellationToken.None);
 
