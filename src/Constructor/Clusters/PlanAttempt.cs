@@ -25,6 +25,9 @@ public sealed record PlanAttempt
 
     public string? Error { get; init; }
 
+    /// <summary>The W3C trace id of this attempt's trace (its steps are spans in it; their log lines carry it).</summary>
+    public string? TraceId { get; init; }
+
     /// <summary>This attempt with <paramref name="step"/> replacing the step of the same id (or appended).</summary>
     public PlanAttempt WithStep(StepRecord step)
     {

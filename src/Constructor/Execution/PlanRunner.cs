@@ -4,6 +4,7 @@ using Cloud.Constructor.Clusters;
 using Cloud.Constructor.Plans;
 using Cloud.Constructor.Routing;
 using Cloud.Constructor.Telemetry;
+using Cloud.Shared.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public sealed partial class PlanRunner(
     AssignmentWriter assignments,
     RoutingWriter routing,
     PlanMetrics metrics,
+    RoleTelemetry telemetry,
     IOptions<ConstructorOptions> options,
     TimeProvider timeProvider,
     ILogger<PlanRunner> logger)
@@ -57,7 +59,8 @@ public sealed partial class PlanRunner(
             Started = timeProvider.GetUtcNow(),
             Steps = [.. stepIds.Select(id => new StepRecord { StepId = id })],
         };
-        attempt = attempt with { ExecutedBy = attempt.ExecutedBy.Add(_options.ConstructorId) };
+        using var trace = PlanTracing.StartAttempt(telemetry.ActivitySource, clusterId, attempt);
+        attempt = attempt with { ExecutedBy = attempt.ExecutedBy.Add(_options.ConstructorId), TraceId = attempt.TraceId ?? trace?.TraceId.ToHexString() };
         if (!await SaveAttemptAsync(clusterId, pending.PlanId, attempt, cancellationToken))
         {
             return;
@@ -113,13 +116,20 @@ public sealed partial class PlanRunner(
                     return;
                 }
 
-                LogStep(clusterId, pending.PlanId, stepId);
                 var watch = Stopwatch.StartNew();
-                var (outcome, cancelled) = await RunStepAsync(stepId, context, cancellable: !forwardOnly, cancellationToken);
-                if (string.Equals(_options.FailAfterStep, stepId, StringComparison.Ordinal) && outcome.Status != StepStatuses.Error)
+                StepOutcome outcome;
+                bool cancelled;
+                using (var span = PlanTracing.StartStep(telemetry.ActivitySource, stepId))
                 {
-                    LogFailHook(stepId);
-                    outcome = StepOutcome.Error([.. outcome.InfoLog, "failed by the test hook Constructor:FailAfterStep (what the step did stays)"]);
+                    LogStep(clusterId, pending.PlanId, stepId);
+                    (outcome, cancelled) = await RunStepAsync(stepId, context, cancellable: !forwardOnly, cancellationToken);
+                    if (string.Equals(_options.FailAfterStep, stepId, StringComparison.Ordinal) && outcome.Status != StepStatuses.Error)
+                    {
+                        LogFailHook(stepId);
+                        outcome = StepOutcome.Error([.. outcome.InfoLog, "failed by the test hook Constructor:FailAfterStep (what the step did stays)"]);
+                    }
+
+                    PlanTracing.Record(span, outcome.Status);
                 }
 
                 attempt = attempt.WithStep(new StepRecord
