@@ -83,6 +83,16 @@ public sealed class LeaderCrashTests(LeaderCrashPlatformFixture platform)
             attempt.GetProperty("executed_by").EnumerateArray().Should().HaveCount(2, "the second leader resumed the attempt");
         }
 
+        // One trace for the attempt, across both leaders: the resuming one continues the trace the first one began.
+        var traceId = attempt.GetProperty("trace_id").GetString();
+        StepLog.Of(crashing.Process.Process.Output, id).Should().NotBeEmpty().And.OnlyContain(s => s.TraceId == traceId);
+        var resumedSteps = StepLog.Of(resuming.Process.Process.Output, id);
+        resumedSteps.Where(s => s.TraceId != traceId).Should().BeEmpty("the resuming leader continues the attempt's trace");
+        if (step is not ("clean_up" or "record_plan"))
+        {
+            resumedSteps.Should().NotBeEmpty("steps were left for the resuming leader");
+        }
+
         var assigned = new List<string>();
         foreach (var allocator in await platform.ZooKeeperChildrenAsync(CloudPaths.AllocatorsWork))
         {

@@ -50,15 +50,10 @@ public sealed class PlanScenarioTests(PlatformFixture platform) : IAsyncLifetime
         // One trace per attempt, a span per step: the leader's log line of every step carries the attempt's trace id.
         var traceId = attempt.GetProperty("trace_id").GetString();
         traceId.Should().MatchRegex("^[0-9a-f]{32}$");
-        var stepLogs = platform.Constructor!.Process.Output
-            .Where(l => l.StartsWith('{'))
-            .Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(e => e.TryGetProperty("EventId", out var ev) && ev.TryGetProperty("Name", out var n) && n.GetString() == "LogStep"
-                && e.TryGetProperty("ClusterId", out var c) && c.GetString() == id)
-            .ToList();
-        stepLogs.Select(e => e.GetProperty("StepId").GetString()).Should().Contain(["start_new_instances", "wait_for_new_instances"]);
-        stepLogs.Should().OnlyContain(e => e.GetProperty("@tr").GetString() == traceId);
-        stepLogs.Select(e => e.GetProperty("@sp").GetString()).Should().OnlyHaveUniqueItems("each step is its own span");
+        var stepLogs = StepLog.Of(platform.Constructor!.Process.Output, id);
+        stepLogs.Select(s => s.StepId).Should().Contain(["start_new_instances", "wait_for_new_instances"]);
+        stepLogs.Should().OnlyContain(s => s.TraceId == traceId);
+        stepLogs.Select(s => s.SpanId).Should().OnlyHaveUniqueItems("each step is its own span");
         await Eventually.AssertAsync(
             async () => await platform.PlansEndedAsync("succeeded") > succeededBefore,
             TimeSpan.FromSeconds(10),
