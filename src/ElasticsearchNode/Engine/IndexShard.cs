@@ -19,7 +19,7 @@ namespace Cloud.ElasticsearchNode.Engine;
 /// are applied only if newer than what the shard has (so replay and replication are idempotent).
 /// A refresh makes writes searchable; a flush commits Lucene and drops the translog it covers.
 /// </summary>
-internal sealed class IndexShard : IDisposable
+internal sealed partial class IndexShard : IDisposable
 {
     private const string MaxSeqNoKey = "max_seq_no";
     private const string CheckpointKey = "local_checkpoint";
@@ -44,6 +44,7 @@ internal sealed class IndexShard : IDisposable
     private int _dirty;
     private int _refreshRequested;
     private long _committedCheckpoint;
+    private long _historyFloor;
     private int _historyRetentions;
 
     private IndexShard(ShardId shardId, string path, Analyzer analyzer, IShardDocumentFactory factory, long primaryTerm, double ramBufferMb)
@@ -66,6 +67,7 @@ internal sealed class IndexShard : IDisposable
         var commitData = _writer.CommitData;
         var maxSeqNo = ReadLong(commitData, MaxSeqNoKey, -1);
         _committedCheckpoint = ReadLong(commitData, CheckpointKey, -1);
+        _historyFloor = maxSeqNo;
         _tracker = new LocalCheckpointTracker(maxSeqNo, _committedCheckpoint);
         _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory());
         _searchers.AddListener(new VersionMapRefreshListener(_versions));
@@ -268,6 +270,7 @@ internal sealed class IndexShard : IDisposable
             {
                 // While a recovery reads the history (OperationsSince), the translog it needs stays.
                 Volatile.Write(ref _committedCheckpoint, checkpoint);
+                Volatile.Write(ref _historyFloor, maxSeqNo);
                 _translog.TrimBelow(generation);
             }
         }

@@ -61,6 +61,24 @@ internal sealed class LocalCheckpointTracker
         }
     }
 
+    /// <summary>The sequence numbers up to <paramref name="upTo"/> not processed yet (gaps below it, and any above the max seen).</summary>
+    public IReadOnlyList<long> Unprocessed(long upTo)
+    {
+        lock (_gate)
+        {
+            var missing = new List<long>();
+            for (var seqNo = _checkpoint + 1; seqNo <= upTo; seqNo++)
+            {
+                if (!_pending.Contains(seqNo))
+                {
+                    missing.Add(seqNo);
+                }
+            }
+
+            return missing;
+        }
+    }
+
     public void MarkProcessed(long seqNo)
     {
         lock (_gate)

@@ -25,9 +25,12 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
 
     private static readonly TimeSpan ReplicaTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(10);
+    private PrimaryResync? _resync;
 
     public void Register()
     {
+        _resync = new PrimaryResync(node, indices, this, logger);
+        _resync.Register();
         node.Transport.Register<PrimaryWriteRequest, PrimaryWriteResponse>(ReplicationActions.Primary, ExecutePrimaryAsync);
         node.Transport.Register<ReplicaWriteRequest, Empty>(ReplicationActions.Replica, async (r, ct) =>
         {
@@ -63,6 +66,12 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
             || indices.Get(index.Uuid)?.Shards[request.Shard].Shard is not { } shard)
         {
             throw new ElasticsearchException(RetryableType, $"{id} primary is not active on [{node.LocalNode.Name}]", 503, request.Index);
+        }
+
+        // A promoted primary first brings its copies in line with itself (primary-replica resync).
+        if (_resync is not null)
+        {
+            await _resync.WaitAsync(state, primary.AllocationId!, index.PrimaryTerms[request.Shard], cancellationToken);
         }
 
         // Held until the write is replicated: a relocation hand-off waits for it (the target then has it too).
@@ -101,7 +110,7 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
         throw new ElasticsearchException(RetryableType, $"{id} primary on [{node.LocalNode.Name}] was handed off to its relocation target", 503, id.Index);
     }
 
-    private async Task ReplicateAsync(Cluster.State.ShardId id, ClusterIndex index, long term, string primaryAllocationId, List<ShardOperation> operations, RefreshPolicy refresh, CancellationToken cancellationToken)
+    internal async Task ReplicateAsync(Cluster.State.ShardId id, ClusterIndex index, long term, string primaryAllocationId, List<ShardOperation> operations, RefreshPolicy refresh, CancellationToken cancellationToken)
     {
         // The replication group is read after the local write: a copy added since (a recovery that pinned its
         // commit after this write) gets the write from its recovery's history instead.
@@ -162,7 +171,7 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
     }
 
     /// <summary>Has the master fail a copy that missed a write, before the write is acknowledged.</summary>
-    private async Task FailCopyAsync(ShardRouting copy, long term, string reason, CancellationToken cancellationToken)
+    internal async Task FailCopyAsync(ShardRouting copy, long term, string reason, CancellationToken cancellationToken)
     {
         var request = new ShardStateRequest(copy.Index, copy.Shard, copy.AllocationId!, reason, term);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -61,7 +61,8 @@ internal sealed class ClusterSearchCoordinator(ClusterNode node, IIndexMetadataS
     {
         var query = new ShardQueryRequest(index.Name, index.Uuid, shard, request, topN);
         var reason = "no active copy";
-        foreach (var copy in ShardCopies.ReadOrder(node.State, index.Name, shard, node.LocalNode.Id))
+        var local = request.Preference == "_only_local";
+        foreach (var copy in ShardCopies.ReadOrder(node.State, index.Name, shard, node.LocalNode.Id).Where(c => !local || c.Id == node.LocalNode.Id))
         {
             try
             {

@@ -34,5 +34,8 @@ internal sealed record SearchRequest
 
     public bool SeqNoPrimaryTerm { get; init; }
 
+    /// <summary>The <c>preference</c> parameter; <c>_only_local</c> reads only the copies on the node that coordinates the search.</summary>
+    public string? Preference { get; init; }
+
     public bool SortsByScore => Sort.IsEmpty || Sort.Any(s => s.Field == SortSpec.Score);
 }

@@ -66,6 +66,11 @@ internal static class SearchRequestParser
             request = request with { Source = SourceFilter.FromParameters(parameter("_source"), parameter("_source_includes"), parameter("_source_excludes")) };
         }
 
+        if (parameter("preference") is { } preference)
+        {
+            request = request with { Preference = preference };
+        }
+
         if (request.From < 0 || request.Size < 0)
         {
             throw ElasticsearchException.IllegalArgument($"[{(request.From < 0 ? "from" : "size")}] parameter cannot be negative");

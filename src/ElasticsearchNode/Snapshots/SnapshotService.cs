@@ -29,15 +29,13 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
     private const int RestoreBatch = 500;
     private static readonly TimeSpan ShardCopyTimeout = TimeSpan.FromMinutes(10);
 
-    // Creates, deletes and restores on one node run one at a time: none sees another's half-written files.
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SnapshotGates _gates = new();
 
     public async Task<SnapshotInfo> CreateAsync(string repositoryName, string name, string? indexExpression, CancellationToken cancellationToken)
     {
         var repository = repositories.Require(repositoryName);
         ValidateName(repositoryName, name);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        using (await _gates.EnterAsync(repositoryName, name, cancellationToken))
         {
             if (File.Exists(MetadataFile(repository, name)))
             {
@@ -67,10 +65,6 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
             var info = new SnapshotInfo(name, uuid, state, start, DateTimeOffset.UtcNow, total, failures.ToImmutable(), [.. targets]);
             WriteAtomically(MetadataFile(repository, name), info.ToJson().ToJsonString());
             return info;
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -124,8 +118,7 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
     public async Task DeleteAsync(string repositoryName, string name, CancellationToken cancellationToken)
     {
         var repository = repositories.Require(repositoryName);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        using (await _gates.EnterAsync(repositoryName, name, cancellationToken))
         {
             var snapshot = Get(repositoryName, name);
             // The metadata goes first: a crash in between leaves unreferenced files, never a snapshot with missing files.
@@ -136,17 +129,12 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
                 Directory.Delete(directory, recursive: true);
             }
         }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     public async Task<RestoreResult> RestoreAsync(string repositoryName, string name, RestoreRequest request, CancellationToken cancellationToken)
     {
         var repository = repositories.Require(repositoryName);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        using (await _gates.EnterAsync(repositoryName, name, cancellationToken))
         {
             var snapshot = Get(repositoryName, name);
             if (snapshot.State == "FAILED")
@@ -190,10 +178,6 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
             }
 
             return new RestoreResult(snapshot.Name, [.. plan.Select(p => p.Target)], shards);
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -352,7 +336,7 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
 
     private static string NewUuid() => Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => _gates.Dispose();
 
     private static void WriteAtomically(string file, string content)
     {

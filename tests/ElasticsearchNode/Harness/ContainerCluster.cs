@@ -13,12 +13,18 @@ namespace Cloud.ElasticsearchNode.Tests.Harness;
 /// </summary>
 public sealed class ContainerCluster : IAsyncDisposable
 {
-    public const string ImageVersion = "8.15.0-es2-test";
+    /// <summary>
+    /// <c>ES_TEST_OWNER</c> names the image tag and the container prefix of one worktree's runs, so runs from
+    /// several worktrees on one Docker Engine neither rebuild each other's image nor share container names.
+    /// </summary>
+    private static readonly string Owner = Environment.GetEnvironmentVariable("ES_TEST_OWNER") is { Length: > 0 } owner ? owner : "es2";
+
+    public static readonly string ImageVersion = Owner == "es2" ? "8.15.0-es2-test" : $"8.15.0-{Owner}";
 
     /// <summary>Where every node sees the cluster's shared snapshot directory (the allocator's mount point).</summary>
     public const string ContainerSnapshotsPath = "/usr/share/elasticsearch/snapshots";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
-    private readonly string _prefix = "es2r-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _prefix = Owner + "r-" + Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, int> _httpPorts = [];
     private readonly List<string> _initialMasters;
     private string _image = string.Empty;

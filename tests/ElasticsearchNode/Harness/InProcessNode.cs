@@ -25,6 +25,9 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The host's services, for tests that look inside the node (its cluster state, its shards).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <param name="pathRepo">The node's <c>path.repo</c> (where <c>fs</c> snapshot repositories may live), or none.</param>
     /// <param name="settings">More node settings (e.g. discovery), added to the defaults.</param>
     public static async Task<InProcessNode> StartAsync(string? dataPath = null, string? pathRepo = null, IReadOnlyDictionary<string, string>? settings = null)

@@ -117,6 +117,35 @@ public sealed class SnapshotRestTests : IAsyncLifetime
         Directory.EnumerateFiles(Path.Combine(_repoRoot, "backups"), "*", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task SnapshotOfAnotherIndex_WhileALongRestoreRuns_FinishesWithoutWaitingForIt()
+    {
+        const int Documents = 30_000;
+        (await _node.PutAsync("/big", new { settings = new { number_of_shards = 1, number_of_replicas = 0 } })).Status.Should().Be(HttpStatusCode.OK);
+        for (var start = 0; start < Documents; start += 5_000)
+        {
+            var lines = Enumerable.Range(start, 5_000).SelectMany(i => new[] { "{\"index\":{\"_id\":\"d" + i + "\"}}", $$"""{"n":{{i}}}""" });
+            (await _node.BulkAsync("/big/_bulk", lines)).Status.Should().Be(HttpStatusCode.OK);
+        }
+
+        (await _node.PutAsync("/small/_doc/1?refresh=true", new { n = 1 })).Status.Should().Be(HttpStatusCode.Created);
+        (await _node.PutAsync("/_snapshot/backups", new { type = "fs", settings = new { location = _repoRoot + "/backups" } })).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.PutAsync("/_snapshot/backups/big-snap?wait_for_completion=true", new { indices = "big" })).Status.Should().Be(HttpStatusCode.OK);
+
+        // The restore re-indexes every document, which takes a while; it is under way once its index exists.
+        var restore = _node.PostAsync("/_snapshot/backups/big-snap/_restore?wait_for_completion=true", new { indices = "big", rename_pattern = "big", rename_replacement = "big-copy" });
+        await Cloud.Testing.Eventually.AssertAsync(async () => (await _node.GetAsync("/big-copy")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the restore to create its index");
+        var (status, small) = await _node.PutAsync("/_snapshot/backups/small-snap?wait_for_completion=true", new { indices = "small" });
+        var restoreDoneFirst = restore.IsCompleted;
+
+        status.Should().Be(HttpStatusCode.OK);
+        small!["snapshot"]!["state"]!.GetValue<string>().Should().Be("SUCCESS");
+        restoreDoneFirst.Should().BeFalse("a snapshot of another index does not queue behind a restore");
+        (await restore).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.PostAsync("/big-copy/_refresh")).Status.Should().Be(HttpStatusCode.OK);
+        (await _node.GetAsync("/big-copy/_count")).Body!["count"]!.GetValue<long>().Should().Be(Documents);
+    }
+
     /// <summary>Every document of the index: id to (version, routing, source).</summary>
     private async Task<Dictionary<string, string>> AllDocumentsAsync(string index)
     {

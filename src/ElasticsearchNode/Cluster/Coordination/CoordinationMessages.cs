@@ -12,7 +12,8 @@ internal sealed record PeersResponse(DiscoveryNode Node, DiscoveryNode? Master, 
 /// <summary>Would you vote for me? Asked before bumping any term, so an isolated node cannot disrupt the cluster.</summary>
 internal sealed record PreVoteRequest(DiscoveryNode Source, long CurrentTerm, long LastAcceptedTerm, long LastAcceptedVersion);
 
-internal sealed record PreVoteResponse(bool Granted, long CurrentTerm, long LastAcceptedTerm, long LastAcceptedVersion, string Reason);
+/// <summary><see cref="Master"/> is set when the answering node is the master itself: the candidate should join it, not depose it.</summary>
+internal sealed record PreVoteResponse(bool Granted, long CurrentTerm, long LastAcceptedTerm, long LastAcceptedVersion, string Reason, DiscoveryNode? Master = null);
 
 /// <summary>Join me in term <see cref="Term"/>: a node answers at most once per term.</summary>
 internal sealed record StartJoinRequest(DiscoveryNode Candidate, long Term);

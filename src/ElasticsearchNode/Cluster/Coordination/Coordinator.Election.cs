@@ -13,6 +13,13 @@ internal sealed partial class Coordinator
     /// </summary>
     private async Task TryElectionAsync(CancellationToken stopping)
     {
+        // The discovery round that led here may have waited (probes, joins, the randomised pause) while
+        // this node started following a master: an election now would only depose that master.
+        if (Mode != CoordinatorMode.Candidate)
+        {
+            return;
+        }
+
         var accepted = _persisted.LastAccepted;
         var peers = _discovered.Values.Where(n => n.IsMasterEligible && n.Id != LocalNode.Id).ToList();
         var preVote = new PreVoteRequest(LocalNode, CurrentTerm, accepted.Term, accepted.Version);
@@ -29,22 +36,34 @@ internal sealed partial class Coordinator
         })).ConfigureAwait(false);
 
         var granted = preVotes.Where(p => p.Item2 is { Granted: true }).Select(p => p.peer.Id).Append(LocalNode.Id).ToList();
-        if (!accepted.Coordination.HasQuorum(granted))
+        if (!accepted.Coordination.HasQuorum(granted) || preVotes.Any(p => p.Item2?.Master is not null))
         {
+            // No majority, or a peer answered as the master: the next discovery round joins it instead.
             return;
         }
 
         var maxTerm = preVotes.Select(p => p.Item2?.CurrentTerm ?? 0).Append(CurrentTerm).Max();
         var term = maxTerm + 1;
         var startJoin = new StartJoinRequest(LocalNode, term);
-        Join? own;
-        try
+        Join own;
+        lock (_gate)
         {
-            own = HandleStartJoin(startJoin);
-        }
-        catch (ClusterException)
-        {
-            return;
+            // Checked with the term bump under one lock: a node that began following a master while its
+            // pre-votes were out (a grant from a peer that had not yet joined is enough for a majority)
+            // must not move to a new term, or its start-join would depose the master it follows.
+            if (_mode != CoordinatorMode.Candidate)
+            {
+                return;
+            }
+
+            try
+            {
+                own = JoinUnderGate(startJoin);
+            }
+            catch (ClusterException)
+            {
+                return;
+            }
         }
 
         var joins = await Task.WhenAll(peers.Select(async peer =>
@@ -98,7 +117,7 @@ internal sealed partial class Coordinator
             var accepted = _persisted.LastAccepted;
             if (_mode == CoordinatorMode.Leader)
             {
-                return new PreVoteResponse(false, _persisted.CurrentTerm, accepted.Term, accepted.Version, "this node is the master");
+                return new PreVoteResponse(false, _persisted.CurrentTerm, accepted.Term, accepted.Version, "this node is the master", LocalNode);
             }
 
             if (_mode == CoordinatorMode.Follower && _leader is not null && _leader.Id != request.Source.Id && _leaderFailures == 0)
@@ -115,20 +134,26 @@ internal sealed partial class Coordinator
     {
         lock (_gate)
         {
-            if (request.Term <= _persisted.CurrentTerm)
-            {
-                throw new ClusterException("coordination_state_rejected_exception", $"incoming term {request.Term} not greater than current term {_persisted.CurrentTerm}");
-            }
-
-            _persisted.SetCurrentTerm(request.Term);
-            if (request.Candidate.Id != LocalNode.Id)
-            {
-                BecomeCandidate($"start-join from [{request.Candidate.Name}] in term {request.Term}");
-            }
-
-            var accepted = _persisted.LastAccepted;
-            return new Join(LocalNode, request.Term, accepted.Term, accepted.Version);
+            return JoinUnderGate(request);
         }
+    }
+
+    /// <summary>Under the gate: moves to the request's term and votes for its candidate.</summary>
+    private Join JoinUnderGate(StartJoinRequest request)
+    {
+        if (request.Term <= _persisted.CurrentTerm)
+        {
+            throw new ClusterException("coordination_state_rejected_exception", $"incoming term {request.Term} not greater than current term {_persisted.CurrentTerm}");
+        }
+
+        _persisted.SetCurrentTerm(request.Term);
+        if (request.Candidate.Id != LocalNode.Id)
+        {
+            BecomeCandidate($"start-join from [{request.Candidate.Name}] in term {request.Term}");
+        }
+
+        var accepted = _persisted.LastAccepted;
+        return new Join(LocalNode, request.Term, accepted.Term, accepted.Version);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{Node}] elected master in term {Term} with votes from [{Voters}]")]
