@@ -68,11 +68,13 @@ internal static class AgentsAtRest
             }
 
             var (lastRunner, lastAllocator) = samples[^1];
+            var runnerGc = await GcAsync(runner);
+            var allocatorGc = await GcAsync(allocator);
             Console.WriteLine($"agents at rest, {label}; target at most 60 MB RSS each:");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  runner with {count} containers: {lastRunner} (max RSS over 30 s {samples.Max(s => s.Runner.Rss):F1} MB); {await GcAsync(runner)}"));
+                $"  runner with {count} containers: {lastRunner} (max RSS over 30 s {samples.Max(s => s.Runner.Rss):F1} MB); {runnerGc}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  allocator, nothing assigned:   {lastAllocator} (max RSS over 30 s {samples.Max(s => s.Allocator.Rss):F1} MB); {await GcAsync(allocator)}"));
+                $"  allocator, nothing assigned:   {lastAllocator} (max RSS over 30 s {samples.Max(s => s.Allocator.Rss):F1} MB); {allocatorGc}"));
         }
         finally
         {

@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bash "$root/scripts/install-deps.sh" zookeeper docker.io clang zlib1g-dev
 publish="$root/.artifacts/benchmarks/runner-publish"
+dotnet build "$root/src/Allocator" -c Release -nologo -v:q   # the benchmark references only the runner
 for role in Runner Allocator; do
   dotnet publish "$root/src/$role" -c Release -r linux-x64 -nologo -v:q -o "$publish/${role,,}"
 done
