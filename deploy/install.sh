@@ -4,8 +4,9 @@
 #   deploy/install.sh --roles runner,allocator --zone zone-2 --zookeeper zk1:2181,zk2:2181,zk3:2181 \
 #                     --api http://constructor:12400 --token <enrollment token>
 #
-# Installs what is missing (curl, python3, docker.io for a runner), publishes self-contained binaries
-# to /opt/cloud/<role> (or copies --binaries), enrolls the host with the token (the constructor answers
+# Installs what is missing (curl, python3, docker.io for a runner, clang and zlib1g-dev to link the
+# runner's and the allocator's Native AOT executables), publishes self-contained binaries to
+# /opt/cloud/<role> (or copies --binaries), enrolls the host with the token (the constructor answers
 # with ZooKeeper digest credentials that let this host write only its own nodes), writes
 # /etc/cloud/<role>.json and /etc/cloud/<role>.env (the credentials, mode 0600) and the systemd units,
 # enables and starts them, and waits until the host is registered in ZooKeeper. Running it again
@@ -211,6 +212,12 @@ if [[ $SKIP_DEPS == 0 ]]; then
     command -v curl >/dev/null || missing+=(curl)
     command -v python3 >/dev/null || missing+=(python3-minimal)
     [[ " ${ROLE_LIST[*]} " == *" runner "* ]] && ! command -v docker >/dev/null && missing+=(docker.io)
+    # The runner and the allocator publish as Native AOT executables (at rest in a fraction of the memory a
+    # JIT-compiled host needs, issue 14): that links with clang against zlib.
+    if [[ -z $BINARIES && ( " ${ROLE_LIST[*]} " == *" runner "* || " ${ROLE_LIST[*]} " == *" allocator "* ) ]]; then
+        command -v clang >/dev/null || missing+=(clang)
+        dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q "ok installed" || missing+=(zlib1g-dev)
+    fi
     if [[ ${#missing[@]} -gt 0 ]]; then
         [[ $(id -u) == 0 ]] || die "missing ${missing[*]}: run as root to install them"
         say "installing ${missing[*]}"

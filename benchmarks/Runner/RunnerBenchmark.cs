@@ -21,7 +21,8 @@ internal static class RunnerBenchmark
 {
     private const string Image = "cloud/elasticsearch:8.15.0";
 
-    public static async Task RunAsync(int count)
+    /// <param name="publishDir">Where run.sh published the agents (<c>runner/</c>, <c>allocator/</c>), or null.</param>
+    public static async Task RunAsync(int count, string? publishDir)
     {
         await DockerEngine.EnsureRunningAsync();
         await LocalImages.ElasticsearchAsync("8.15.0");
@@ -31,7 +32,7 @@ internal static class RunnerBenchmark
 
         await OneAtATimeAsync(client, server.ConnectString, count);
         await ColdStartAsync(client, server.ConnectString, count);
-        await AtRestAsync(client, server.ConnectString, Math.Min(count, 10));
+        await AgentsAtRest.RunAsync(client, server.ConnectString, Math.Min(count, 10), publishDir);
     }
 
     /// <summary>Writes definitions one after another; each latency is write acknowledged -> the engine's start event.</summary>
@@ -136,60 +137,7 @@ internal static class RunnerBenchmark
         }
     }
 
-    /// <summary>The runner as the process it is in production, at rest with a few containers: its resident memory.</summary>
-    private static async Task AtRestAsync(ZooKeeperClient client, string connectString, int count)
-    {
-        var hostId = "bench-" + Guid.NewGuid().ToString("N")[..8];
-        var dataRoot = Path.Combine(Path.GetTempPath(), "runner-" + hostId);
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var name = $"{hostId}-{i:D3}";
-                await client.CreateRecursiveAsync(CloudPaths.Container(hostId, name), ContainerSpecJson.Serialize(Spec(name, dataRoot)), CancellationToken.None);
-            }
-
-            await using var runner = RoleProcess.Start("Runner", new Dictionary<string, string>
-            {
-                ["ZooKeeper:ConnectString"] = connectString,
-                ["Runner:HostId"] = hostId,
-                ["Runner:DataRoot"] = dataRoot,
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-            while (!await AllPublishedRunningAsync(client, hostId, count))
-            {
-                await Task.Delay(100);
-            }
-
-            // At rest: a few resync passes (10 s apart by default) with nothing to do.
-            var samples = new List<(double Rss, double Pss, double Private)>();
-            for (var i = 0; i < 6; i++)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(5));
-                samples.Add(Memory(runner.Process.Id));
-            }
-
-            var last = samples[^1];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"runner process at rest with {count} containers: RSS {last.Rss:F1} MB (max over 30 s {samples.Max(s => s.Rss):F1} MB; target at most 60 MB), of which private {last.Private:F1} MB; PSS {last.Pss:F1} MB (the rest is the shared framework's file pages)"));
-        }
-        finally
-        {
-            await CleanUpAsync(hostId, dataRoot);
-        }
-    }
-
-    /// <summary>RSS, PSS and private (clean + dirty) memory of a process, in MB, from <c>/proc/&lt;pid&gt;/smaps_rollup</c>.</summary>
-    private static (double Rss, double Pss, double Private) Memory(int pid)
-    {
-        var fields = File.ReadLines($"/proc/{pid}/smaps_rollup")
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(p => p.Length >= 2 && p[0].EndsWith(':') && long.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            .ToDictionary(p => p[0].TrimEnd(':'), p => long.Parse(p[1], CultureInfo.InvariantCulture) / 1024.0, StringComparer.Ordinal);
-        return (fields["Rss"], fields["Pss"], fields["Private_Clean"] + fields["Private_Dirty"]);
-    }
-
-    private static async Task<bool> AllPublishedRunningAsync(ZooKeeperClient client, string hostId, int count)
+    internal static async Task<bool> AllPublishedRunningAsync(ZooKeeperClient client, string hostId, int count)
     {
         ChildrenResult children;
         try
@@ -219,7 +167,7 @@ internal static class RunnerBenchmark
     }
 
     /// <summary>A node definition; its data directory is created here, as the allocator would (the runner never creates bind sources).</summary>
-    private static ContainerSpec Spec(string name, string dataRoot)
+    internal static ContainerSpec Spec(string name, string dataRoot)
     {
         Directory.CreateDirectory($"{dataRoot}/{name}/data");
         return Node(name, dataRoot);
@@ -256,7 +204,7 @@ internal static class RunnerBenchmark
         return new StoppingHost(host);
     }
 
-    private static async Task CleanUpAsync(string hostId, string dataRoot)
+    internal static async Task CleanUpAsync(string hostId, string dataRoot)
     {
         await DockerEngine.RemoveContainersLabelledAsync(OwnerLabels.FilterFor(hostId));
         try

@@ -39,7 +39,7 @@ if [ ${#taken[@]} -gt 0 ]; then
 fi
 docker_was_running=true
 docker info >/dev/null 2>&1 || docker_was_running=false
-bash "$root/scripts/install-deps.sh" zookeeper docker.io
+bash "$root/scripts/install-deps.sh" zookeeper docker.io clang zlib1g-dev
 if ! $docker_was_running && [ ! -f "$pids/dockerd.pid" ] && [ -f /var/run/docker.pid ]; then
   # down.sh stops dockerd only if we started it, and only that process, by this pid.
   cat /var/run/docker.pid >"$pids/dockerd.pid"
@@ -48,6 +48,18 @@ source "$(dirname "$0")/common.sh"  # the classpath exists only once zookeeper i
 
 echo "up: building the platform (Release)"
 dotnet build "$root/Cloud.sln" -c Release -nologo -v:q
+# The host agents run as they are deployed: Native AOT executables, a fraction of a JIT-compiled host's
+# memory at rest (src/Runner/README.md, "Memory"). Published beside and moved into place, so a second run
+# never writes into an executable that is running (moving replaces the name, not the running file).
+echo "up: publishing the runner and the allocator (Native AOT)"
+for role in Runner Allocator; do
+  out="$state/bin/${role,,}" next="$state/bin/.${role,,}.next"
+  rm -rf "$next"
+  dotnet publish "$root/src/$role" -c Release -r linux-x64 -nologo -v:q -o "$next"
+  mkdir -p "$out"
+  for file in "$next"/*; do mv -f "$file" "$out/"; done
+  rmdir "$next"
+done
 bash "$root/scripts/build-es-images.sh" 8.15.0 8.16.0
 
 # start <name> <command...>: starts a background process once, logging to $logs/<name>.log.
@@ -63,6 +75,7 @@ start() {
 }
 
 role_dll() { echo "$root/src/$1/bin/Release/net10.0/Cloud.$1.dll"; }
+agent() { echo "$state/bin/${1,,}/Cloud.$1"; }
 
 if ! is_running zookeeper; then
   cat >"$state/zookeeper/zoo.cfg" <<CFG
@@ -103,9 +116,9 @@ for host in "${hosts[@]}"; do
   i=$((i + 1))
   data_root="$state/data/$host"
   mkdir -p "$data_root"
-  start "runner-$host" dotnet "$(role_dll Runner)" --urls "http://127.0.0.1:$((12410 + i))" \
+  start "runner-$host" "$(agent Runner)" --urls "http://127.0.0.1:$((12410 + i))" \
     --ZooKeeper:ConnectString="$zk_connect" --Runner:HostId="$host" --Runner:DataRoot="$data_root"
-  start "allocator-$host" dotnet "$(role_dll Allocator)" --urls "http://127.0.0.1:$((12420 + i))" \
+  start "allocator-$host" "$(agent Allocator)" --urls "http://127.0.0.1:$((12420 + i))" \
     --ZooKeeper:ConnectString="$zk_connect" --Allocator:AllocatorId="$host" --Allocator:Zone="zone-$i" \
     --Allocator:HostAddress="$host_address" --Allocator:DataRoot="$data_root" \
     --Allocator:MemoryCapacityMb=4096 --Allocator:ImageTemplate='cloud/elasticsearch:{version}' \

@@ -53,7 +53,7 @@ internal static class PortReservationStore
         ZooKeeperClient client, string machineKey, string allocatorId, ImmutableSortedDictionary<string, InstancePorts> ports, int expectedVersion, CancellationToken cancellationToken)
     {
         var path = CloudPaths.PortsOf(machineKey, allocatorId);
-        var data = CloudJson.Serialize(ports);
+        var data = JsonSerializer.SerializeToUtf8Bytes(ports, PortsJsonContext.CloudNamed.ImmutableSortedDictionaryStringInstancePorts);
         if (expectedVersion < 0)
         {
             await ZooKeeperNodes.CreateAsync(client, path, data, CreateMode.Persistent, cancellationToken);
@@ -73,7 +73,7 @@ internal static class PortReservationStore
 
         try
         {
-            return CloudJson.Deserialize<Dictionary<string, InstancePorts>>(data).ToImmutableSortedDictionary(StringComparer.Ordinal);
+            return CloudJson.Deserialize(data, PortsJsonContext.CloudNamed.DictionaryStringInstancePorts).ToImmutableSortedDictionary(StringComparer.Ordinal);
         }
         catch (JsonException)
         {

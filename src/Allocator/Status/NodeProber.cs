@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Cloud.Shared.Allocators;
 
@@ -21,9 +20,14 @@ internal sealed class NodeProber(HttpClient httpClient, TimeProvider timeProvide
                 return Unreachable(string.Create(CultureInfo.InvariantCulture, $"GET / answered {(int)response.StatusCode}"));
             }
 
-            using var document = await response.Content.ReadFromJsonAsync<JsonDocument>(deadline.Token)
-                ?? throw new JsonException("empty body");
+            await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+            using var document = await JsonDocument.ParseAsync(body, cancellationToken: deadline.Token);
             var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Null)
+            {
+                throw new JsonException("empty body");
+            }
+
             return new NodeProbe
             {
                 Reachable = true,

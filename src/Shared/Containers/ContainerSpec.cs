@@ -43,6 +43,10 @@ public sealed record ContainerSpec
     public HealthcheckSpec? Healthcheck { get; init; }
 
     /// <summary>Fields this platform does not model; kept so nothing a writer sent is silently dropped.</summary>
+    /// <remarks>
+    /// A setter, not <c>init</c>: the compile-time JSON description (<c>ContainerSpecJsonContext</c>, which the
+    /// natively compiled agents use) cannot fill init-only extension data. Treat it as read-only all the same.
+    /// </remarks>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unmodelled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodelled { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Cloud.Shared.Containers;
 
@@ -12,10 +13,12 @@ public static class ContainerSpecJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
-    public static byte[] Serialize(ContainerSpec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, Options);
+    private static readonly JsonTypeInfo<ContainerSpec> SpecInfo = (JsonTypeInfo<ContainerSpec>)Options.GetTypeInfo(typeof(ContainerSpec));
+
+    public static byte[] Serialize(ContainerSpec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, SpecInfo);
 
     public static ContainerSpec Deserialize(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<ContainerSpec>(json, Options) ?? throw new JsonException("a container definition must be a JSON object");
+        JsonSerializer.Deserialize(json, SpecInfo) ?? throw new JsonException("a container definition must be a JSON object");
 
     /// <summary>
     /// A stable hash of the definition's content: the same definition always hashes the same,
@@ -70,8 +73,9 @@ public static class ContainerSpecJson
             PropertyNamingPolicy = null,
             PropertyNameCaseInsensitive = true,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = ContainerSpecJsonContext.Default,
         };
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 }

@@ -70,6 +70,11 @@ public sealed record HostConfigSpec
     /// <summary><c>hostname:IP</c> lines added to the container's <c>/etc/hosts</c>.</summary>
     public ImmutableArray<string>? ExtraHosts { get; init; }
 
+    /// <summary>Fields this platform does not model; kept so nothing a writer sent is silently dropped.</summary>
+    /// <remarks>
+    /// A setter, not <c>init</c>: the compile-time JSON description (<c>ContainerSpecJsonContext</c>, which the
+    /// natively compiled agents use) cannot fill init-only extension data. Treat it as read-only all the same.
+    /// </remarks>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unmodelled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodelled { get; set; }
 }

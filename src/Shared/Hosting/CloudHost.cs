@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cloud.Shared.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
-using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace Cloud.Shared.Hosting;
@@ -35,11 +35,7 @@ public static partial class CloudHost
             builder.WebHost.UseUrls(defaultUrl);
         }
 
-        builder.Services.AddSerilog((services, logger) => logger
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .ReadFrom.Configuration(builder.Configuration)
+        builder.Services.AddSerilog((services, logger) => LogLevels.Apply(logger, builder.Configuration)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("role", role)
             .WriteTo.Console(new RenderedCompactJsonFormatter()));
@@ -111,7 +107,15 @@ public static partial class CloudHost
     public static WebApplication MapCloudHealth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet(HealthPath, (RoleIdentity identity) => Results.Ok(new { status = "ok", role = identity.Role }));
+        // A plain RequestDelegate and a compile-time JSON description: no handler generated at run time,
+        // so it also answers in the natively compiled agents.
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new HealthResponse("ok", app.Services.GetRequiredService<RoleIdentity>().Role), HostingJsonContext.Default.HealthResponse);
+        app.MapGet(HealthPath, (RequestDelegate)(context =>
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        }));
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Cloud.Shared.Hosting;
 
@@ -10,8 +11,8 @@ public static class ZooKeeperServiceCollectionExtensions
     {
         services.AddOptions<ZooKeeperOptions>()
             .Bind(configuration.GetSection(ZooKeeperOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ZooKeeperOptions>, ZooKeeperOptionsValidator>();
         services.AddSingleton<ZooKeeperConnection>();
         return services;
     }

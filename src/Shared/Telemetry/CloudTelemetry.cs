@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Cloud.Shared.Hosting;
 using Cloud.ZooKeeper.Diagnostics;
 using Microsoft.AspNetCore.Builder;
@@ -65,7 +66,8 @@ public static class CloudTelemetry
                 metrics
                     .AddMeter(name)
                     .AddMeter(ZooKeeperMetrics.MeterName)
-                    .AddMeter("System.Runtime")
+                    .AddMeter(RuntimeMeter)
+                    .AddView(BoundedStream)
                     .AddPrometheusExporter();
                 if (options.HttpInstrumentation)
                 {
@@ -81,6 +83,21 @@ public static class CloudTelemetry
             });
         return builder;
     }
+
+    /// <summary>
+    /// The runtime's and the ZooKeeper client's instruments have a few attribute values each (GC generation,
+    /// operation and outcome), yet the SDK reserves room for 2,000 combinations per instrument up front, on the
+    /// large object heap, for the process's lifetime. Their streams reserve 200: an idle native runner's large
+    /// object heap went from 6.0 to 3.2 MB (issue 14). The role's own and the HTTP instruments keep the default.
+    /// </summary>
+    private const int BoundedCardinality = 200;
+
+    private const string RuntimeMeter = "System.Runtime";
+
+    private static MetricStreamConfiguration? BoundedStream(Instrument instrument) =>
+        instrument.Meter.Name is RuntimeMeter or ZooKeeperMetrics.MeterName
+            ? new MetricStreamConfiguration { CardinalityLimit = BoundedCardinality }
+            : null;
 
     /// <summary>Maps <c>GET /metrics</c> in Prometheus' text format.</summary>
     public static WebApplication MapCloudMetrics(this WebApplication app)

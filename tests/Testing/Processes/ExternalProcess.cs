@@ -19,6 +19,39 @@ public sealed partial class ExternalProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>
+    /// The command's own process id: <see cref="Id"/> is the watchdog shell's, whose children are the command
+    /// and the watcher subshell. Null until the command has been started (or after it exited).
+    /// </summary>
+    public int? CommandId
+    {
+        get
+        {
+            var children = $"/proc/{_process.Id}/task/{_process.Id}/children";
+            if (!File.Exists(children))
+            {
+                return null;
+            }
+
+            foreach (var child in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                try
+                {
+                    if (File.ReadAllText($"/proc/{child}/comm").Trim() != "bash")
+                    {
+                        return int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+
+            return null;
+        }
+    }
+
     public int ExitCode => _process.ExitCode;
 
     public IReadOnlyList<string> Output => [.. _output];

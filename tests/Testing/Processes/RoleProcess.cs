@@ -33,14 +33,34 @@ public sealed class RoleProcess : IAsyncDisposable
             throw new FileNotFoundException($"Build src/{role} first: {dll} is missing.", dll);
         }
 
+        return Launch(role, "dotnet", ["exec", dll], settings);
+    }
+
+    /// <summary>
+    /// The role as published (a native executable for the runner and allocator, see their csproj), for
+    /// measurements of the deployed process rather than of the framework-dependent build.
+    /// </summary>
+    /// <param name="executable">The published executable, e.g. <c>publish/runner/Cloud.Runner</c>.</param>
+    public static RoleProcess StartPublished(string role, string executable, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        if (!File.Exists(executable))
+        {
+            throw new FileNotFoundException($"Publish src/{role} first: {executable} is missing.", executable);
+        }
+
+        return Launch(role, executable, [], settings);
+    }
+
+    private static RoleProcess Launch(string role, string fileName, List<string> arguments, IReadOnlyDictionary<string, string>? settings)
+    {
         var port = FreePorts.Next();
-        var arguments = new List<string> { "exec", dll, "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}") };
+        arguments.AddRange(["--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")]);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             arguments.Add($"--{key}={value}");
         }
 
-        var process = ExternalProcess.Start("dotnet", arguments, new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production" });
+        var process = ExternalProcess.Start(fileName, arguments, new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production" });
         return new RoleProcess(role, process, port);
     }
 

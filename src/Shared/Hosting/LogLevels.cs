@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Serilog;
+using Serilog.Events;
+
+namespace Cloud.Shared.Hosting;
+
+/// <summary>
+/// Log levels from configuration, Serilog's own keys: <c>Serilog:MinimumLevel</c> (or
+/// <c>Serilog:MinimumLevel:Default</c>) and <c>Serilog:MinimumLevel:Override:&lt;source&gt;</c>. Read here
+/// rather than by Serilog.Settings.Configuration, which finds sinks by reflection over the loaded
+/// assemblies and so cannot run in the natively compiled agents; levels are all the roles configure.
+/// </summary>
+internal static class LogLevels
+{
+    private const string Section = "Serilog:MinimumLevel";
+
+    public static LoggerConfiguration Apply(LoggerConfiguration logger, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        logger.MinimumLevel.Is(Parse(section.Value ?? section["Default"], Section, LogEventLevel.Information));
+        logger.MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning);
+        logger.MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information);
+        foreach (var source in section.GetSection("Override").GetChildren())
+        {
+            logger.MinimumLevel.Override(source.Key, Parse(source.Value, source.Path, LogEventLevel.Information));
+        }
+
+        return logger;
+    }
+
+    private static LogEventLevel Parse(string? value, string key, LogEventLevel fallback)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback;
+        }
+
+        return Enum.TryParse<LogEventLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level)
+            ? level
+            : throw new InvalidOperationException($"{key} must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())}, not '{value}'.");
+    }
+}
