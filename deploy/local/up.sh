@@ -46,8 +46,11 @@ if ! $docker_was_running && [ ! -f "$pids/dockerd.pid" ] && [ -f /var/run/docker
 fi
 source "$(dirname "$0")/common.sh"  # the classpath exists only once zookeeper is installed
 
-echo "up: building the platform (Release)"
-dotnet build "$root/Cloud.sln" -c Release -nologo -v:q
+echo "up: building the constructor and the proxy (Release)"
+# Only what runs here: tests and benchmarks are scripts/test.sh's business, and the agents are published below.
+for role in Constructor Proxy; do
+  dotnet build "$root/src/$role" -c Release -nologo -v:q
+done
 # The host agents run as they are deployed: Native AOT executables, a fraction of a JIT-compiled host's
 # memory at rest (src/Runner/README.md, "Memory"). Published beside and moved into place, so a second run
 # never writes into an executable that is running (moving replaces the name, not the running file).
