@@ -9,11 +9,12 @@ namespace Cloud.ElasticsearchNode.Tests.Harness;
 /// Node containers of the image built from this worktree, on a Docker network of their own, with the
 /// settings the allocator gives them (seed hosts, initial masters, a zone each, and one host directory of
 /// the cluster bound at every node's <c>path.repo</c>). The image carries a test-only version tag, so another
-/// worktree's build of the product tags cannot replace it mid-run.
+/// worktree's build of the product tags cannot replace it mid-run; <c>CLOUD_ES_TEST_IMAGE_VERSION</c> names
+/// another tag for worktrees whose test runs overlap.
 /// </summary>
 public sealed class ContainerCluster : IAsyncDisposable
 {
-    public const string ImageVersion = "8.15.0-es2-test";
+    public static readonly string ImageVersion = Environment.GetEnvironmentVariable("CLOUD_ES_TEST_IMAGE_VERSION") is { Length: > 0 } version ? version : "8.15.0-es2-test";
 
     /// <summary>Where every node sees the cluster's shared snapshot directory (the allocator's mount point).</summary>
     public const string ContainerSnapshotsPath = "/usr/share/elasticsearch/snapshots";
