@@ -135,6 +135,8 @@ internal static class NodeHost
 
         var dispatcher = app.Services.GetRequiredService<RestDispatcher>();
         app.Run(dispatcher.HandleAsync);
+        var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cloud.ElasticsearchNode.Hosting.Startup");
+        app.Lifetime.ApplicationStarted.Register(() => StartupReport.Log(startup));
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cloud.ElasticsearchNode.Cluster;
 using Cloud.ElasticsearchNode.Cluster.Coordination;
 using Cloud.ElasticsearchNode.Cluster.Transport;
@@ -18,9 +19,19 @@ internal sealed class PeerRecoverySource(TransportService transport, string addr
         return response;
     }
 
-    public async Task<byte[]> ReadAsync(string file, long offset, int length, CancellationToken cancellationToken) =>
-        (await transport.SendAsync<RecoveryChunkRequest, RecoveryChunkResponse>(address, RecoveryActions.Chunk,
-            new RecoveryChunkRequest(Id, file, offset, length), Timeout, cancellationToken).ConfigureAwait(false)).Data;
+    public async Task<IMemoryOwner<byte>> ReadAsync(string file, long offset, int length, CancellationToken cancellationToken)
+    {
+        var (response, attachment) = await transport.SendForAttachmentAsync<RecoveryChunkRequest, RecoveryChunkResponse>(address, RecoveryActions.Chunk,
+            new RecoveryChunkRequest(Id, file, offset, length), Timeout, cancellationToken).ConfigureAwait(false);
+        attachment ??= TransportAttachment.Rent(0);
+        if (attachment.Length != response.Length)
+        {
+            attachment.Dispose();
+            throw new InvalidDataException($"recovery source announced {response.Length} bytes of [{file}] at {offset} and sent {attachment.Length}");
+        }
+
+        return attachment;
+    }
 
     public Task<RecoveryOperationsResponse> OperationsAsync(long afterSeqNo, CancellationToken cancellationToken) =>
         transport.SendAsync<RecoveryOperationsRequest, RecoveryOperationsResponse>(address, RecoveryActions.Operations,

@@ -14,7 +14,8 @@ internal sealed record RecoveryFile(string Name, long Length);
 
 internal sealed record RecoveryChunkRequest(string RecoveryId, string Name, long Offset, int Length);
 
-internal sealed record RecoveryChunkResponse(byte[] Data);
+/// <summary>The chunk's bytes travel raw beside this answer (a transport attachment), not inside its JSON.</summary>
+internal sealed record RecoveryChunkResponse(int Length);
 
 /// <summary>Operations after <see cref="AfterSeqNo"/>, at most <see cref="Limit"/>.</summary>
 internal sealed record RecoveryOperationsRequest(string RecoveryId, long AfterSeqNo, int Limit);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Cloud.ElasticsearchNode.Cluster;
 using Cloud.ElasticsearchNode.Cluster.Coordination;
+using Cloud.ElasticsearchNode.Cluster.Transport;
 using Cloud.ElasticsearchNode.Engine;
 using Cloud.ElasticsearchNode.Errors;
 using Cloud.ElasticsearchNode.Indices;
@@ -16,6 +17,7 @@ namespace Cloud.ElasticsearchNode.Recovery;
 /// </summary>
 internal sealed partial class RecoverySourceService(ClusterNode node, IndicesService indices, PrimaryPermits permits, TimeProvider time, ILogger<RecoverySourceService> logger)
 {
+    private const int MaxChunkBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan Expiry = TimeSpan.FromHours(1);
     private static readonly TimeSpan HandOffTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Ongoing> _ongoing = new(StringComparer.Ordinal);
@@ -26,7 +28,7 @@ internal sealed partial class RecoverySourceService(ClusterNode node, IndicesSer
     {
         var transport = node.Transport;
         transport.Register<StartRecoveryRequest, StartRecoveryResponse>(RecoveryActions.Start, StartAsync);
-        transport.Register<RecoveryChunkRequest, RecoveryChunkResponse>(RecoveryActions.Chunk, ReadChunkAsync);
+        transport.RegisterWithAttachment<RecoveryChunkRequest, RecoveryChunkResponse>(RecoveryActions.Chunk, ReadChunkAsync);
         transport.Register<RecoveryOperationsRequest, RecoveryOperationsResponse>(RecoveryActions.Operations, (r, _) => Task.FromResult(Operations(r)));
         transport.Register<FinishRecoveryRequest, Empty>(RecoveryActions.Finish, async (r, ct) =>
         {
@@ -98,7 +100,8 @@ internal sealed partial class RecoverySourceService(ClusterNode node, IndicesSer
         return new StartRecoveryResponse(recoveryId, files, snapshot.LocalCheckpoint);
     }
 
-    private async Task<RecoveryChunkResponse> ReadChunkAsync(RecoveryChunkRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads the chunk from the pinned commit into a pooled buffer that the transport sends raw and then returns.</summary>
+    private async Task<(RecoveryChunkResponse, TransportAttachment?)> ReadChunkAsync(RecoveryChunkRequest request, CancellationToken cancellationToken)
     {
         var ongoing = Find(request.RecoveryId);
         if (!ongoing.Files.Contains(request.Name))
@@ -106,11 +109,30 @@ internal sealed partial class RecoverySourceService(ClusterNode node, IndicesSer
             throw ElasticsearchException.IllegalArgument($"[{request.Name}] is not a file of the recovering commit");
         }
 
-        var buffer = new byte[Math.Clamp(request.Length, 0, 8 * 1024 * 1024)];
-        await using var file = new FileStream(Path.Combine(ongoing.Snapshot.Directory, request.Name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true);
-        file.Position = request.Offset;
-        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-        return new RecoveryChunkResponse(read == buffer.Length ? buffer : buffer[..read]);
+        var chunk = TransportAttachment.Rent(Math.Clamp(request.Length, 0, MaxChunkBytes));
+        try
+        {
+            using var file = File.OpenHandle(Path.Combine(ongoing.Snapshot.Directory, request.Name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var read = 0;
+            while (read < chunk.Length)
+            {
+                var n = await RandomAccess.ReadAsync(file, chunk.Memory[read..], request.Offset + read, cancellationToken);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            chunk.Truncate(read);
+            return (new RecoveryChunkResponse(read), chunk);
+        }
+        catch
+        {
+            chunk.Dispose();
+            throw;
+        }
     }
 
     private RecoveryOperationsResponse Operations(RecoveryOperationsRequest request)

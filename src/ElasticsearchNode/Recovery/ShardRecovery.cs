@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cloud.ElasticsearchNode.Indices;
 
 namespace Cloud.ElasticsearchNode.Recovery;
@@ -12,7 +13,7 @@ internal static class ShardRecovery
 {
     public const int ChunkBytes = 4 * 1024 * 1024;
 
-    // Chunks requested ahead of the one being written: the source reads and encodes the next ones meanwhile
+    // Chunks requested ahead of the one being written: the source reads and sends the next ones meanwhile
     // (many Lucene files are small, so chunks of several files are in flight together).
     private const int ChunksInFlight = 4;
 
@@ -79,10 +80,13 @@ internal static class ShardRecovery
         return (copied, replayed);
     }
 
-    /// <summary>Copies every file of the commit in chunks, <see cref="ChunksInFlight"/> requested ahead, written in order; returns the bytes copied.</summary>
+    /// <summary>
+    /// Copies every file of the commit in chunks, <see cref="ChunksInFlight"/> requested ahead, written in order and
+    /// checked against each file's Lucene footer; returns the bytes copied.
+    /// </summary>
     private static async Task<long> CopyFilesAsync(IReadOnlyList<RecoveryFile> files, string luceneDirectory, IShardRecoverySource source, CancellationToken cancellationToken)
     {
-        var chunks = new List<(string Name, long Offset, int Length)>();
+        var chunks = new List<(RecoveryFile File, long Offset, int Length)>();
         foreach (var file in files)
         {
             var target = Path.GetFullPath(Path.Combine(luceneDirectory, file.Name));
@@ -94,13 +98,14 @@ internal static class ShardRecovery
             await File.WriteAllBytesAsync(target, [], cancellationToken).ConfigureAwait(false);
             for (long offset = 0; offset < file.Length; offset += ChunkBytes)
             {
-                chunks.Add((file.Name, offset, (int)Math.Min(ChunkBytes, file.Length - offset)));
+                chunks.Add((file, offset, (int)Math.Min(ChunkBytes, file.Length - offset)));
             }
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pending = new Queue<((string Name, long Offset, int Length) Chunk, Task<byte[]> Data)>();
+        var pending = new Queue<((RecoveryFile File, long Offset, int Length) Chunk, Task<IMemoryOwner<byte>> Data)>();
         FileStream? output = null;
+        FooterChecksum? checksum = null;
         long copied = 0;
         var next = 0;
         try
@@ -110,27 +115,29 @@ internal static class ShardRecovery
                 while (pending.Count < ChunksInFlight && next < chunks.Count)
                 {
                     var ahead = chunks[next++];
-                    pending.Enqueue((ahead, source.ReadAsync(ahead.Name, ahead.Offset, ahead.Length, stop.Token)));
+                    pending.Enqueue((ahead, source.ReadAsync(ahead.File.Name, ahead.Offset, ahead.Length, stop.Token)));
                 }
 
                 var (chunk, read) = pending.Dequeue();
-                var data = await read.ConfigureAwait(false);
-                if (data.Length != chunk.Length)
+                using var data = await read.ConfigureAwait(false);
+                if (data.Memory.Length != chunk.Length)
                 {
-                    throw new InvalidDataException($"recovery source sent {data.Length} bytes of [{chunk.Name}] at {chunk.Offset}, {chunk.Length} expected");
+                    throw new InvalidDataException($"recovery source sent {data.Memory.Length} bytes of [{chunk.File.Name}] at {chunk.Offset}, {chunk.Length} expected");
                 }
 
                 if (chunk.Offset == 0)
                 {
-                    await CloseAsync(output).ConfigureAwait(false);
-                    output = new FileStream(Path.Combine(luceneDirectory, chunk.Name), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                    await CloseAsync(output, checksum).ConfigureAwait(false);
+                    output = new FileStream(Path.Combine(luceneDirectory, chunk.File.Name), FileMode.Create, FileAccess.Write, FileShare.None, 0, useAsync: true);
+                    checksum = new FooterChecksum(chunk.File.Name, chunk.File.Length);
                 }
 
-                await output!.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-                copied += data.Length;
+                checksum!.Append(data.Memory.Span);
+                await output!.WriteAsync(data.Memory, cancellationToken).ConfigureAwait(false);
+                copied += data.Memory.Length;
             }
 
-            await CloseAsync(output).ConfigureAwait(false);
+            await CloseAsync(output, checksum).ConfigureAwait(false);
             output = null;
             return copied;
         }
@@ -141,21 +148,29 @@ internal static class ShardRecovery
                 await output.DisposeAsync().ConfigureAwait(false);
             }
 
-            // A failed copy leaves reads in flight: stop them and observe their outcome.
+            // A failed copy leaves reads in flight: stop them, observe their outcome and return their buffers.
             await stop.CancelAsync().ConfigureAwait(false);
             foreach (var (_, read) in pending)
             {
-                await read.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                await read.ContinueWith(static t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result.Dispose();
+                    }
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task CloseAsync(FileStream? output)
+    private static async Task CloseAsync(FileStream? output, FooterChecksum? checksum)
     {
         if (output is null)
         {
             return;
         }
+
+        checksum?.Verify();
 
         await output.FlushAsync().ConfigureAwait(false);
         output.Flush(flushToDisk: true);

@@ -9,7 +9,8 @@ namespace Cloud.ElasticsearchNode.Tests.Harness;
 /// Node containers of the image built from this worktree, on a Docker network of their own, with the
 /// settings the allocator gives them (seed hosts, initial masters, a zone each, and one host directory of
 /// the cluster bound at every node's <c>path.repo</c>). The image carries a test-only version tag, so another
-/// worktree's build of the product tags cannot replace it mid-run.
+/// worktree's build of the product tags cannot replace it mid-run; <c>ES_TEST_OWNER</c> names another tag
+/// for worktrees whose test runs overlap.
 /// </summary>
 public sealed class ContainerCluster : IAsyncDisposable
 {

@@ -11,7 +11,7 @@ namespace Cloud.ElasticsearchNode.Cluster.Transport;
 /// </summary>
 internal sealed class OutboundConnection : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<TransportReply>> _pending = new();
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _closed = new();
     private readonly FramedStream _stream;
@@ -53,8 +53,9 @@ internal sealed class OutboundConnection : IAsyncDisposable
         connection._reader = connection.ReadLoopAsync();
         try
         {
-            var body = await connection.RequestAsync(TransportHandshake.Action, JsonSerializer.SerializeToElement(local, ClusterJson.Options), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-            var remote = body.Deserialize<TransportHandshake>(ClusterJson.Options) ?? throw new TransportException("handshake returned nothing");
+            var reply = await connection.RequestAsync(TransportHandshake.Action, JsonSerializer.SerializeToElement(local, ClusterJson.Options), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            reply.Attachment?.Dispose();
+            var remote = reply.Body.Deserialize<TransportHandshake>(ClusterJson.Options) ?? throw new TransportException("handshake returned nothing");
             var refusal = local.RefusalFor(remote);
             if (refusal is not null)
             {
@@ -71,7 +72,8 @@ internal sealed class OutboundConnection : IAsyncDisposable
         }
     }
 
-    public async Task<JsonElement> RequestAsync(string action, JsonElement body, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Sends a request and waits for its answer; the caller owns (disposes) the answer's attachment.</summary>
+    public async Task<TransportReply> RequestAsync(string action, JsonElement body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!await _slots.WaitAsync(0, cancellationToken).ConfigureAwait(false))
         {
@@ -79,7 +81,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _nextId);
-        var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<TransportReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
         try
         {
@@ -157,12 +159,14 @@ internal sealed class OutboundConnection : IAsyncDisposable
         {
             while (!_closed.IsCancellationRequested)
             {
-                var envelope = await _stream.ReadAsync(_closed.Token).ConfigureAwait(false);
-                if (envelope is null)
+                if (await _stream.ReadAsync(_closed.Token).ConfigureAwait(false) is not { } frame)
                 {
                     break;
                 }
 
+                var (envelope, attachment) = frame;
+
+                var delivered = false;
                 if (_pending.TryGetValue(envelope.Id, out var waiter))
                 {
                     if (envelope.Kind == TransportEnvelopeKind.Error)
@@ -172,8 +176,14 @@ internal sealed class OutboundConnection : IAsyncDisposable
                     }
                     else
                     {
-                        waiter.TrySetResult(envelope.Body);
+                        delivered = waiter.TrySetResult(new TransportReply(envelope.Body, attachment));
                     }
+                }
+
+                if (!delivered)
+                {
+                    // Nobody waits for these bytes any more (the request timed out): back to the pool.
+                    attachment?.Dispose();
                 }
             }
         }

@@ -13,7 +13,7 @@ namespace Cloud.ElasticsearchNode.Cluster.Transport;
 /// </summary>
 internal sealed partial class TransportService : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Func<JsonElement, CancellationToken, Task<JsonElement>>> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<JsonElement, CancellationToken, Task<TransportReply>>> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<OutboundConnection>>> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _inbound = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -42,7 +42,29 @@ internal sealed partial class TransportService : IAsyncDisposable
         {
             var request = body.Deserialize<TRequest>(ClusterJson.Options) ?? throw new TransportException("illegal_argument_exception", $"[{action}] empty request");
             var response = await handler(request, ct).ConfigureAwait(false);
-            return JsonSerializer.SerializeToElement(response, ClusterJson.Options);
+            return new TransportReply(JsonSerializer.SerializeToElement(response, ClusterJson.Options), null);
+        };
+    }
+
+    /// <summary>
+    /// A handler whose answer carries raw bytes beside its JSON (file chunks): they are written to the socket
+    /// from the handler's buffer, which is disposed once sent. Callers use <see cref="SendForAttachmentAsync"/>.
+    /// </summary>
+    public void RegisterWithAttachment<TRequest, TResponse>(string action, Func<TRequest, CancellationToken, Task<(TResponse Response, TransportAttachment? Attachment)>> handler)
+    {
+        _handlers[action] = async (body, ct) =>
+        {
+            var request = body.Deserialize<TRequest>(ClusterJson.Options) ?? throw new TransportException("illegal_argument_exception", $"[{action}] empty request");
+            var (response, attachment) = await handler(request, ct).ConfigureAwait(false);
+            try
+            {
+                return new TransportReply(JsonSerializer.SerializeToElement(response, ClusterJson.Options), attachment);
+            }
+            catch
+            {
+                attachment?.Dispose();
+                throw;
+            }
         };
     }
 
@@ -57,9 +79,26 @@ internal sealed partial class TransportService : IAsyncDisposable
 
     public async Task<TResponse> SendAsync<TRequest, TResponse>(string address, string action, TRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        var (response, attachment) = await SendForAttachmentAsync<TRequest, TResponse>(address, action, request, timeout, cancellationToken).ConfigureAwait(false);
+        attachment?.Dispose();
+        return response;
+    }
+
+    /// <summary>A request to a handler registered with <see cref="RegisterWithAttachment"/>: the caller disposes the attachment (null when the answer had none).</summary>
+    public async Task<(TResponse Response, TransportAttachment? Attachment)> SendForAttachmentAsync<TRequest, TResponse>(string address, string action, TRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         var connection = await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
-        var body = await connection.RequestAsync(action, JsonSerializer.SerializeToElement(request, ClusterJson.Options), timeout ?? _options.DefaultRequestTimeout, cancellationToken).ConfigureAwait(false);
-        return body.Deserialize<TResponse>(ClusterJson.Options) ?? throw new TransportException($"[{action}] empty response");
+        var reply = await connection.RequestAsync(action, JsonSerializer.SerializeToElement(request, ClusterJson.Options), timeout ?? _options.DefaultRequestTimeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = reply.Body.Deserialize<TResponse>(ClusterJson.Options) ?? throw new TransportException($"[{action}] empty response");
+            return (response, reply.Attachment);
+        }
+        catch
+        {
+            reply.Attachment?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>An open, handshaken connection to <paramref name="address"/>; a broken one is replaced.</summary>
@@ -159,8 +198,15 @@ internal sealed partial class TransportService : IAsyncDisposable
             var handshaken = false;
             while (!stopping.IsCancellationRequested)
             {
-                var envelope = await stream.ReadAsync(stopping).ConfigureAwait(false);
-                if (envelope is null || envelope.Kind != TransportEnvelopeKind.Request)
+                if (await stream.ReadAsync(stopping).ConfigureAwait(false) is not { } frame)
+                {
+                    break;
+                }
+
+                // No handler takes raw bytes with a request (they come with answers only).
+                frame.Attachment?.Dispose();
+                var envelope = frame.Envelope;
+                if (envelope.Kind != TransportEnvelopeKind.Request)
                 {
                     break;
                 }
@@ -219,6 +265,7 @@ internal sealed partial class TransportService : IAsyncDisposable
     private async Task HandleAsync(FramedStream stream, TransportEnvelope envelope, SemaphoreSlim slots, CancellationToken connectionClosed)
     {
         TransportEnvelope answer;
+        TransportAttachment? attachment = null;
         try
         {
             if (!_handlers.TryGetValue(envelope.Action, out var handler))
@@ -226,8 +273,9 @@ internal sealed partial class TransportService : IAsyncDisposable
                 throw new TransportException("action_not_found_transport_exception", $"No handler for action [{envelope.Action}]");
             }
 
-            var body = await handler(envelope.Body, connectionClosed).ConfigureAwait(false);
-            answer = new TransportEnvelope(envelope.Id, TransportEnvelopeKind.Response, envelope.Action, body);
+            var reply = await handler(envelope.Body, connectionClosed).ConfigureAwait(false);
+            attachment = reply.Attachment;
+            answer = new TransportEnvelope(envelope.Id, TransportEnvelopeKind.Response, envelope.Action, reply.Body);
         }
         catch (Exception ex)
         {
@@ -245,11 +293,15 @@ internal sealed partial class TransportService : IAsyncDisposable
 
         try
         {
-            await stream.WriteAsync(answer, connectionClosed).ConfigureAwait(false);
+            await stream.WriteAsync(answer, attachment is null ? ReadOnlyMemory<byte>.Empty : attachment.Memory, connectionClosed).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
         {
             // The peer left; it will fail its own request.
+        }
+        finally
+        {
+            attachment?.Dispose();
         }
     }
 

@@ -60,6 +60,42 @@ public sealed class TransportServiceTests
     }
 
     [Fact]
+    public async Task SendForAttachmentAsync_RawBytesBesideTheAnswer_ArriveIntactAmongConcurrentRequests()
+    {
+        await using var server = Start("c", null);
+        await using var client = Start("c", null);
+        var data = new byte[5 * 1024 * 1024 + 3];
+        new Random(42).NextBytes(data);
+        server.RegisterWithAttachment<Ping, Ping>("test:chunk", (p, _) =>
+        {
+            var length = int.Parse(p.Text, System.Globalization.CultureInfo.InvariantCulture);
+            var attachment = TransportAttachment.Rent(length);
+            data.AsSpan(0, length).CopyTo(attachment.Memory.Span);
+            return Task.FromResult<(Ping, TransportAttachment?)>((new Ping("sent " + length), attachment));
+        });
+        server.Register<Ping, Ping>("test:echo", (p, _) => Task.FromResult(p));
+
+        var chunks = Enumerable.Range(0, 6).Select(i => client.SendForAttachmentAsync<Ping, Ping>(Address(server), "test:chunk",
+            new Ping((data.Length - i).ToString(System.Globalization.CultureInfo.InvariantCulture)), null, CancellationToken.None)).ToList();
+        var echoes = Enumerable.Range(0, 50).Select(i => client.SendAsync<Ping, Ping>(Address(server), "test:echo", new Ping("e" + i), null, CancellationToken.None)).ToList();
+        var empty = await client.SendForAttachmentAsync<Ping, Ping>(Address(server), "test:chunk", new Ping("0"), null, CancellationToken.None);
+
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var (answer, attachment) = await chunks[i];
+            using (attachment)
+            {
+                answer.Text.Should().Be("sent " + (data.Length - i));
+                attachment!.Memory.Span.SequenceEqual(data.AsSpan(0, data.Length - i)).Should().BeTrue($"chunk {i} arrives byte for byte");
+            }
+        }
+
+        (await Task.WhenAll(echoes)).Select(e => e.Text).Should().Equal(Enumerable.Range(0, 50).Select(i => "e" + i));
+        empty.Response.Text.Should().Be("sent 0");
+        empty.Attachment.Should().BeNull("an empty attachment is not sent");
+    }
+
+    [Fact]
     public async Task SendAsync_NobodyListening_FailsAsAConnectFailure()
     {
         await using var client = Start("c", null);
