@@ -14,6 +14,7 @@ builder.Services.AddEnrollment();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 var app = builder.Build();
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<UnreadableClusterMiddleware>();
 app.MapOpenApi(ApiPaths.OpenApiPath);
 
 // One Map*Endpoints per feature folder, so features merge without touching each other.

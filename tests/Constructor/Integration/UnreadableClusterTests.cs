@@ -33,5 +33,15 @@ public sealed class UnreadableClusterTests(EnrollmentFixture fixture) : IClassFi
         fixture.Constructor.Process.HasExited.Should().BeFalse(string.Join('\n', fixture.Constructor.Process.Output.TakeLast(20)));
         using var health = await fixture.Api.GetAsync(new Uri("/health", UriKind.Relative));
         health.IsSuccessStatusCode.Should().BeTrue();
+
+        // The API names the broken record where it is asked for, and lists the other clusters without it.
+        var (status, body) = await fixture.GetAsync("/api/v1/clusters/elasticsearch/" + clusterId);
+        status.Should().Be(500, body.ToString());
+        var error = body.GetProperty("errors")[0];
+        error.GetProperty("code").GetString().Should().Be("cluster.unreadable");
+        error.GetProperty("message").GetString().Should().Contain(clusterId);
+        var (listed, list) = await fixture.GetAsync("/api/v1/clusters/elasticsearch");
+        listed.Should().Be(200, list.ToString());
+        list.GetProperty("elasticsearch_clusters").EnumerateArray().Select(c => c.GetProperty("cluster_id").GetString()).Should().NotContain(clusterId);
     }
 }

@@ -56,6 +56,17 @@ public sealed class EnrollmentFixture : IAsyncLifetime
         return ((int)response.StatusCode, document.RootElement.Clone());
     }
 
+    /// <summary>GETs with the admin key; returns the status and the parsed body.</summary>
+    public async Task<(int Status, JsonElement Body)> GetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", AdminKey);
+        using var response = await Api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
+        return ((int)response.StatusCode, document.RootElement.Clone());
+    }
+
     public async Task<string> IssueTokenAsync(string roles, int validitySeconds = 600)
     {
         var (status, body) = await PostAsync(TokensPath, $"{{\"roles\":[{string.Join(',', roles.Split(',').Select(r => $"\"{r}\""))}],\"validity_seconds\":{validitySeconds}}}");
