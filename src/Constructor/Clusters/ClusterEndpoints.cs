@@ -90,26 +90,13 @@ public static class ClusterEndpoints
         var resources = ImmutableArray.CreateBuilder<ClusterResource>();
         foreach (var id in await store.ListIdsAsync(ct))
         {
-            if (await TryGetReadableAsync(store, id, ct) is { } snapshot)
+            if (await store.TryGetReadableAsync(id, ct) is { } snapshot)
             {
                 resources.Add(ClusterResourceBuilder.Build(snapshot, await platform.ReadInstancesAsync(id, ct), allocators, await platform.ReadRoutingAsync(id, ct), options.Value.ProxyEndpointTemplate));
             }
         }
 
         return ApiResults.Json(new ClusterList(resources.ToImmutable(), resources.Count));
-    }
-
-    /// <summary>The cluster, or null when it is gone or its record does not parse (a listing shows the others).</summary>
-    private static async Task<ClusterSnapshot?> TryGetReadableAsync(ClusterStore store, string clusterId, CancellationToken ct)
-    {
-        try
-        {
-            return await store.TryGetAsync(clusterId, ct);
-        }
-        catch (UnreadableClusterException)
-        {
-            return null;
-        }
     }
 
     private static async Task<IResult> GetAsync(string cluster_id, ClusterStore store, PlatformReader platform, IOptions<ConstructorOptions> options, CancellationToken ct)

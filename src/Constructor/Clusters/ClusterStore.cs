@@ -67,6 +67,22 @@ public sealed class ClusterStore(ZooKeeperConnection connection)
         }
     }
 
+    /// <summary>
+    /// The cluster, or null when it is gone or its record does not parse: for passes over every cluster (a listing,
+    /// remediation), which go on with the others; the leader's pass reports the unreadable one.
+    /// </summary>
+    public async Task<ClusterSnapshot?> TryGetReadableAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryGetAsync(clusterId, cancellationToken);
+        }
+        catch (UnreadableClusterException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Writes <paramref name="plans"/> if the node is still at <paramref name="expectedVersion"/>; returns the new version.</summary>
     /// <exception cref="BadVersionException">Someone else wrote in between (another leader, an API call).</exception>
     public async Task<int> SetPlansAsync(string clusterId, ClusterPlans plans, int expectedVersion, CancellationToken cancellationToken)

@@ -47,17 +47,7 @@ public sealed partial class Remediation(
 
         foreach (var clusterId in await store.ListIdsAsync(cancellationToken))
         {
-            ClusterSnapshot? snapshot;
-            try
-            {
-                snapshot = await store.TryGetAsync(clusterId, cancellationToken);
-            }
-            catch (UnreadableClusterException)
-            {
-                // Said by the leader's pass, which reads the same record.
-                continue;
-            }
-
+            var snapshot = await store.TryGetReadableAsync(clusterId, cancellationToken);
             if (snapshot?.Plans is not { Pending: null, Lifecycle: "running", Current: { } current }
                 || !current.Instances.Any(i => expired.Contains(i.AllocatorId)))
             {

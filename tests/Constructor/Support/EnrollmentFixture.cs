@@ -45,22 +45,23 @@ public sealed class EnrollmentFixture : IAsyncLifetime
     public async Task<(int Status, JsonElement Body)> PostAsync(string path, string json, string? apiKey = AdminKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (!string.IsNullOrEmpty(apiKey))
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", apiKey);
-        }
-
-        using var response = await Api.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
-        return ((int)response.StatusCode, document.RootElement.Clone());
+        return await SendAsync(request, apiKey);
     }
 
     /// <summary>GETs with the admin key; returns the status and the parsed body.</summary>
     public async Task<(int Status, JsonElement Body)> GetAsync(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", AdminKey);
+        return await SendAsync(request, AdminKey);
+    }
+
+    private async Task<(int Status, JsonElement Body)> SendAsync(HttpRequestMessage request, string? apiKey)
+    {
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", apiKey);
+        }
+
         using var response = await Api.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
