@@ -58,5 +58,23 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
 done
 
+# CI keeps only the tail of this output: name every failed test (and the first line of why) here.
+if [ "$failed" -gt 0 ]; then
+  echo "=== failed tests"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for result in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if result.get("outcome") not in ("Passed", "NotExecuted"):
+        message = result.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
+        print(f"{result.get('outcome')}: {result.get('testName')}")
+        for line in message[:3]:
+            print(f"    {line[:300]}")
+PY
+  done
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
