@@ -39,7 +39,7 @@ public static class ConstructorServiceCollectionExtensions
         services.AddSingleton<PlatformReader>();
         services.AddSingleton<RoutingWriter>();
         services.AddSingleton<AssignmentWriter>();
-        services.AddSingleton<PlanSteps>();
+        services.AddSingleton<IPlanSteps, PlanSteps>();
         services.AddSingleton<PlanCancelWatcher>();
         services.AddRoleTelemetry("constructor");
         services.AddSingleton<PlanMetrics>();

@@ -30,7 +30,7 @@ internal sealed partial class InstanceStatusPublisher(string allocatorId, ILogge
                 continue;
             }
 
-            await client.UpsertAsync(CloudPaths.Instance(key.ClusterId, key.InstanceName), CloudJson.Serialize(status), cancellationToken: cancellationToken);
+            await WriteAsync(client, CloudPaths.Instance(key.ClusterId, key.InstanceName), CloudJson.Serialize(status), cancellationToken);
             _published[key] = comparable;
             LogPublished(key.ClusterId, key.InstanceName, status.ContainerState, status.Probe?.Reachable ?? false);
         }
@@ -40,6 +40,31 @@ internal sealed partial class InstanceStatusPublisher(string allocatorId, ILogge
         {
             await DeleteIfOursAsync(client, stale, cancellationToken);
             _published.Remove(stale);
+        }
+    }
+
+    /// <summary>
+    /// Writes an instance's node. One written under another identity (this host enrolled again with new
+    /// credentials, or the instance ran elsewhere before) is deleted and created again as this allocator's own.
+    /// </summary>
+    private async Task WriteAsync(ZooKeeperClient client, string path, byte[] data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.UpsertAsync(path, data, cancellationToken: cancellationToken);
+        }
+        catch (NoAuthException)
+        {
+            LogTakingOver(path);
+            try
+            {
+                await client.DeleteAsync(path, -1, cancellationToken);
+            }
+            catch (NoNodeException)
+            {
+            }
+
+            await client.UpsertAsync(path, data, cancellationToken: cancellationToken);
         }
     }
 
@@ -103,6 +128,9 @@ internal sealed partial class InstanceStatusPublisher(string allocatorId, ILogge
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published status of {ClusterId}/{InstanceName}: {ContainerState}, reachable {Reachable}")]
     private partial void LogPublished(string clusterId, string instanceName, string containerState, bool reachable);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} was written under another ZooKeeper identity: taking it over")]
+    private partial void LogTakingOver(string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted status of {ClusterId}/{InstanceName}: no longer assigned here")]
     private partial void LogDeleted(string clusterId, string instanceName);

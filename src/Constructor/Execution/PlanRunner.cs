@@ -18,7 +18,7 @@ namespace Cloud.Constructor.Execution;
 /// </summary>
 public sealed partial class PlanRunner(
     ClusterStore store,
-    PlanSteps steps,
+    IPlanSteps steps,
     PlanCancelWatcher cancelWatcher,
     AssignmentWriter assignments,
     RoutingWriter routing,

@@ -22,7 +22,7 @@ public sealed partial class PlanSteps(
     PlatformReader platform,
     ElasticsearchClientFactory elasticsearch,
     IOptions<ConstructorOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider) : IPlanSteps
 {
     private const string ExcludeNameSetting = "cluster.routing.allocation.exclude._name";
     private const string AllocationEnableSetting = "cluster.routing.allocation.enable";

@@ -31,11 +31,15 @@ public static class PlatformOwnedNodes
     }
 
     /// <summary>
-    /// The ACL a session with an identity creates <paramref name="path"/> with: its own nodes (a host's, or the
-    /// constructor's trees) writable by that identity only and readable by all; anything else open, as without identities.
+    /// The ACL a session with an identity creates <paramref name="path"/> with: its own nodes (a host's, the
+    /// instances it publishes, or the constructor's trees) writable by that identity only and readable by all;
+    /// the instance collections open to create and delete in (<see cref="InstanceNodes"/>); anything else open,
+    /// as without identities.
     /// </summary>
     public static IReadOnlyList<Acl> CreateAclFor(string path, string identity) =>
-        HostOwnedNodes.IsOwnedBy(path, identity) || Contains(path) ? HostOwnedNodes.CreatorAcl : Acl.OpenUnsafe;
+        HostOwnedNodes.IsOwnedBy(path, identity) || Contains(path) || InstanceNodes.IsInstance(path) ? HostOwnedNodes.CreatorAcl
+        : InstanceNodes.IsCollection(path) ? InstanceNodes.CollectionAcl
+        : Acl.OpenUnsafe;
 
     /// <summary>Whether anyone without an identity may do more than read a node with <paramref name="acl"/>.</summary>
     public static bool IsWritableByAnyone(IReadOnlyList<Acl> acl)

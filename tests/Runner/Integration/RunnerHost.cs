@@ -17,7 +17,8 @@ internal sealed class RunnerHost : IAsyncDisposable
 
     public RunnerService Service => _host.Services.GetRequiredService<RunnerService>();
 
-    public static async Task<RunnerHost> StartAsync(string hostId, string dataRoot, string connectString, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="replace">Registrations made after the runner's own, replacing them (a test's clock or engine).</param>
+    public static async Task<RunnerHost> StartAsync(string hostId, string dataRoot, string connectString, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? replace = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configuration = new Dictionary<string, string?>
@@ -38,6 +39,7 @@ internal sealed class RunnerHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddRunner(builder.Configuration);
+        replace?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new RunnerHost(host);
