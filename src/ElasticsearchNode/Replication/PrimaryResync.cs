@@ -152,10 +152,7 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
     {
         var shard = indices.Get(index.Uuid)?.Shards[copy.Shard].Shard
             ?? throw new ElasticsearchException("shard_not_found_exception", $"[{copy.Index}][{copy.Shard}] is not open on [{node.LocalNode.Name}]", 404, copy.Index);
-        if (shard.PrimaryTerm < term)
-        {
-            shard.PrimaryTerm = term;
-        }
+        shard.RaisePrimaryTerm(term);
 
         // A recovery of a new copy flushes this primary meanwhile: its translog must still reach the floor after that.
         using var history = shard.RetainHistory();
@@ -298,7 +295,8 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
             throw new ElasticsearchException("illegal_state_exception", $"resync primary term [{term}] is too old (current [{shard.PrimaryTerm}])", 409);
         }
 
-        shard.PrimaryTerm = term;
+        // Waits for the old primary's operations this copy is applying: what it reports next includes them all.
+        shard.RaisePrimaryTerm(term);
         return shard;
     }
 
