@@ -11,7 +11,8 @@ namespace Cloud.ElasticsearchNode.Cluster;
 /// Reads the cluster settings the allocator passes the way the official image takes them (environment
 /// variables named after the setting): <c>discovery.seed_hosts</c>, the file seed provider's
 /// <c>config/unicast_hosts.txt</c>, <c>cluster.initial_master_nodes</c>, <c>transport.port</c>,
-/// <c>network.publish_host</c>, <c>transport.publish_port</c>, <c>node.attr.*</c>.
+/// <c>network.publish_host</c>, <c>transport.publish_port</c>, <c>node.attr.*</c>,
+/// <c>cluster.fault_detection.follower_check.interval</c>.
 /// </summary>
 internal static class ClusterNodeSettings
 {
@@ -53,6 +54,7 @@ internal static class ClusterNodeSettings
                 InitialMasterNodes = initialMasters,
                 BootstrapAlone = alone,
                 UnicastHostsFile = providers.Contains("file") || File.Exists(unicast) ? unicast : null,
+                FollowerCheckInterval = Get("cluster.fault_detection.follower_check.interval") is { } interval ? Indices.TimeValue.Parse(interval) : TimeSpan.FromSeconds(1),
             },
         };
     }

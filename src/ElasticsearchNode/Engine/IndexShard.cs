@@ -51,7 +51,7 @@ internal sealed partial class IndexShard : IDisposable
     {
         ShardId = shardId;
         Path = path;
-        PrimaryTerm = primaryTerm;
+        _primaryTerm = primaryTerm;
         _factory = factory;
         System.IO.Directory.CreateDirectory(IndexPath);
         _directory = FSDirectory.Open(IndexPath);
@@ -81,9 +81,6 @@ internal sealed partial class IndexShard : IDisposable
     public string IndexPath => System.IO.Path.Combine(Path, "index");
 
     public string TranslogPath => System.IO.Path.Combine(Path, "translog");
-
-    /// <summary>The term of the primary this copy follows; part 2's master raises it when a new primary is chosen.</summary>
-    public long PrimaryTerm { get; set; }
 
     public long LocalCheckpoint => _tracker.Checkpoint;
 
@@ -350,6 +347,7 @@ internal sealed partial class IndexShard : IDisposable
             _translog.Dispose();
             _directory.Dispose();
             _rollGate.Dispose();
+            _termGate.Dispose();
         }
     }
 

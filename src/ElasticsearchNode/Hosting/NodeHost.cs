@@ -83,6 +83,8 @@ internal static class NodeHost
             services.AddSingleton<ShardReplicationService>();
             services.AddSingleton<ClusterDocumentCoordinator>();
             services.AddSingleton<IDocumentCoordinator>(sp => sp.GetRequiredService<ClusterDocumentCoordinator>());
+            services.AddSingleton<ShardScrollContexts>();
+            services.AddSingleton<ClusterScrollCoordinator>();
             services.AddSingleton<ClusterSearchCoordinator>();
             services.AddSingleton<ISearchCoordinator>(sp => sp.GetRequiredService<ClusterSearchCoordinator>());
         }

@@ -80,11 +80,7 @@ internal sealed partial class IndexService : IShardDocumentFactory, IDisposable
         foreach (var shard in StartedShards)
         {
             // A promotion raises the term; the new primary writes with it, replicas refuse older ones.
-            var term = metadata.PrimaryTerm(shard.ShardId.Shard);
-            if (term > shard.PrimaryTerm)
-            {
-                shard.PrimaryTerm = term;
-            }
+            shard.RaisePrimaryTerm(metadata.PrimaryTerm(shard.ShardId.Shard));
         }
     }
 

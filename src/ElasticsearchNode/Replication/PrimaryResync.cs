@@ -98,12 +98,32 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
             }
 
             var term = index.PrimaryTerms[copy.Shard];
+            var known = _resyncs.TryGetValue(copy.AllocationId!, out var running);
+            if (known && running.Term == term)
+            {
+                continue;
+            }
+
             var before = previous.Routing.Shards.FirstOrDefault(s => s.AllocationId == copy.AllocationId);
             var termBefore = previous.Metadata.Indices.TryGetValue(copy.Index, out var old) && old.Uuid == index.Uuid ? old.PrimaryTerms[copy.Shard] : term;
             var promoted = before is { Primary: false } && termBefore < term;
-            if (promoted && !(_resyncs.TryGetValue(copy.AllocationId!, out var running) && running.Term == term))
+
+            // Already an active primary, yet new to this process: the node restarted and came back before the master
+            // noticed, so a resync it had begun may not have finished (and its copies may hold operations it lost).
+            var reopened = !promoted && !known && (before is null or { Primary: true, Active: true });
+            if (promoted || (reopened && current.MasterNodeId is not null))
             {
+                if (reopened)
+                {
+                    LogResuming(copy.Index, copy.Shard, term);
+                }
+
                 _resyncs[copy.AllocationId!] = (term, Task.Run(() => ResyncAsync(copy, index, term, stopping), CancellationToken.None));
+            }
+            else if (!reopened)
+            {
+                // Became primary by starting or by a relocation hand-off: its copies recovered from it, nothing to reconcile.
+                _resyncs[copy.AllocationId!] = (term, Task.CompletedTask);
             }
         }
 
@@ -152,10 +172,7 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
     {
         var shard = indices.Get(index.Uuid)?.Shards[copy.Shard].Shard
             ?? throw new ElasticsearchException("shard_not_found_exception", $"[{copy.Index}][{copy.Shard}] is not open on [{node.LocalNode.Name}]", 404, copy.Index);
-        if (shard.PrimaryTerm < term)
-        {
-            shard.PrimaryTerm = term;
-        }
+        shard.RaisePrimaryTerm(term);
 
         // A recovery of a new copy flushes this primary meanwhile: its translog must still reach the floor after that.
         using var history = shard.RetainHistory();
@@ -298,12 +315,16 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
             throw new ElasticsearchException("illegal_state_exception", $"resync primary term [{term}] is too old (current [{shard.PrimaryTerm}])", 409);
         }
 
-        shard.PrimaryTerm = term;
+        // Waits for the old primary's operations this copy is applying: what it reports next includes them all.
+        shard.RaisePrimaryTerm(term);
         return shard;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] resynced {Copies} copies in primary term {Term}: floor seq_no {Floor}, numbering from {UpTo}, {Ids} ids written again")]
     private partial void LogResynced(string index, int shard, long term, int copies, long floor, long upTo, int ids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] reopened as the active primary of term {Term}: resyncing its copies (again)")]
+    private partial void LogResuming(string index, int shard, long term);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "[{Index}][{Shard}] primary-replica resync in term {Term} failed; retrying while still primary")]
     private partial void LogResyncFailed(Exception exception, string index, int shard, long term);

@@ -78,11 +78,7 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
         using var permit = permits.TryAcquire(shard) ?? RefuseOrResume(state, shard, id);
 
         // The term this primary writes with is the one of the state that made it primary.
-        var term = index.PrimaryTerms[request.Shard];
-        if (shard.PrimaryTerm < term)
-        {
-            shard.PrimaryTerm = term;
-        }
+        shard.RaisePrimaryTerm(index.PrimaryTerms[request.Shard]);
 
         var (results, operations) = await local.ExecuteOnPrimaryAsync(request.Items, cancellationToken);
         if (operations.Count > 0)
@@ -239,12 +235,8 @@ internal sealed partial class ShardReplicationService(ClusterNode node, IndicesS
             throw new ElasticsearchException("shard_not_found_exception", $"[{copy.Index}][{copy.Shard}] is not open on [{node.LocalNode.Name}]", 404);
         }
 
-        long location = 0;
-        foreach (var operation in request.Operations)
-        {
-            location = Math.Max(location, shard.ApplyAsReplica(operation));
-        }
-
+        // Checked again under the shard's term gate: a resync that took a newer term meanwhile has read this copy already.
+        var location = shard.ApplyAsReplica(request.Operations, request.PrimaryTerm);
         if (location > 0)
         {
             await shard.SyncAsync(location, cancellationToken);

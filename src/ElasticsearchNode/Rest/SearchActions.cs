@@ -45,10 +45,11 @@ internal sealed class SearchActions(ISearchCoordinator search)
             ?? throw ElasticsearchException.ActionRequestValidation("scrollId is missing");
         var keepAlive = body?["scroll"]?.ToString() ?? request.Parameter("scroll");
         var response = await search.ScrollAsync(scrollId, keepAlive is null ? null : TimeValue.Parse(keepAlive), request.Aborted);
-        return RestResponse.Ok(Render(response, new SearchRequest { TrackTotalHits = int.MaxValue }, request.Flag("rest_total_hits_as_int")));
+        var paged = (response.Request ?? new SearchRequest()) with { TrackTotalHits = int.MaxValue, Aggregations = [] };
+        return RestResponse.Ok(Render(response, paged, request.Flag("rest_total_hits_as_int")));
     }
 
-    private Task<RestResponse> ClearScrollAsync(RestRequest request)
+    private async Task<RestResponse> ClearScrollAsync(RestRequest request)
     {
         var body = request.JsonBody();
         var ids = body?["scroll_id"] switch
@@ -57,8 +58,8 @@ internal sealed class SearchActions(ISearchCoordinator search)
             JsonNode node => [node.ToString()],
             null => request.PathParameter("scroll_id")?.Split(',').ToList() ?? [],
         };
-        var freed = search.ClearScroll(ids);
-        return Task.FromResult(new RestResponse(freed > 0 || ids.Count == 0 ? 200 : 404, new JsonObject { ["succeeded"] = true, ["num_freed"] = freed }));
+        var freed = await search.ClearScrollAsync(ids, request.Aborted);
+        return new RestResponse(freed > 0 || ids.Count == 0 ? 200 : 404, new JsonObject { ["succeeded"] = true, ["num_freed"] = freed });
     }
 
     public static JsonObject Render(SearchResponse response, SearchRequest request, bool totalAsInt)

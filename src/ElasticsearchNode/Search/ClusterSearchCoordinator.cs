@@ -10,23 +10,27 @@ namespace Cloud.ElasticsearchNode.Search;
 /// <summary>
 /// A cluster node's search coordinator: the same per-shard query as a lone node runs, sent to one active
 /// copy of each shard (this node's first, another copy when one fails), merged with <see cref="HitMerger"/>
-/// and <see cref="AggregationPartial.Merge"/>. Scrolls stay on a lone node for now.
+/// and <see cref="AggregationPartial.Merge"/>. Scrolls keep a context on the node holding each shard's copy
+/// (<see cref="ClusterScrollCoordinator"/>).
 /// </summary>
-internal sealed class ClusterSearchCoordinator(ClusterNode node, IIndexMetadataService metadata, IndicesService indices) : ISearchCoordinator
+internal sealed class ClusterSearchCoordinator(ClusterNode node, IIndexMetadataService metadata, IndicesService indices, ClusterScrollCoordinator scrolls) : ISearchCoordinator
 {
-    public void Register() =>
+    public void Register()
+    {
         node.Transport.Register<ShardQueryRequest, ShardQueryResponse>(ShardQueryResponse.Action, (r, _) => Task.FromResult(ShardQueryResponse.From(QueryLocal(r))));
+        scrolls.Register();
+    }
 
     public async Task<SearchResponse> SearchAsync(string? indexExpression, SearchRequest request, TimeSpan? scroll, bool ignoreUnavailable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (scroll is not null)
-        {
-            throw ElasticsearchException.IllegalArgument("scroll is not supported by a node of a multi-node cluster yet; use search_after");
-        }
-
         var started = Stopwatch.GetTimestamp();
         var targets = IndexResolver.Resolve(metadata.Current, indexExpression, ignoreUnavailable);
+        if (scroll is { } keepAlive)
+        {
+            return await scrolls.OpenAsync(targets, request, keepAlive, cancellationToken);
+        }
+
         var topN = request.From + request.Size;
         var shards = targets.SelectMany(i => Enumerable.Range(0, i.NumberOfShards).Select(s => (Index: i, Shard: s))).ToList();
         var answers = await Task.WhenAll(shards.Select(s => QueryShardAsync(s.Index, s.Shard, request, topN, cancellationToken)));
@@ -53,9 +57,10 @@ internal sealed class ClusterSearchCoordinator(ClusterNode node, IIndexMetadataS
     }
 
     public Task<SearchResponse> ScrollAsync(string scrollId, TimeSpan? keepAlive, CancellationToken cancellationToken) =>
-        throw ElasticsearchException.SearchContextMissing(scrollId);
+        scrolls.NextAsync(scrollId, keepAlive, cancellationToken);
 
-    public int ClearScroll(IReadOnlyCollection<string> scrollIds) => 0;
+    public Task<int> ClearScrollAsync(IReadOnlyCollection<string> scrollIds, CancellationToken cancellationToken) =>
+        scrolls.ClearAsync(scrollIds, cancellationToken);
 
     private async Task<(ShardSearchResult? Result, ShardFailure? Failure)> QueryShardAsync(IndexMetadata index, int shard, SearchRequest request, int topN, CancellationToken cancellationToken)
     {

@@ -11,5 +11,5 @@ internal interface ISearchCoordinator
     Task<SearchResponse> ScrollAsync(string scrollId, TimeSpan? keepAlive, CancellationToken cancellationToken);
 
     /// <summary>Frees scroll contexts; returns how many existed.</summary>
-    int ClearScroll(IReadOnlyCollection<string> scrollIds);
+    Task<int> ClearScrollAsync(IReadOnlyCollection<string> scrollIds, CancellationToken cancellationToken);
 }

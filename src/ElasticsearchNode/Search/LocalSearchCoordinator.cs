@@ -95,8 +95,10 @@ internal sealed class LocalSearchCoordinator(IIndexMetadataService metadata, Ind
         }
 
         return new SearchResponse(Elapsed(started), context.Shards.Count, context.Shards.Count, [], context.TotalHits,
-            MaxScore(results), hits, [], scrollId);
+            MaxScore(results), hits, [], scrollId) { Request = context.Request };
     }
+
+    public Task<int> ClearScrollAsync(IReadOnlyCollection<string> scrollIds, CancellationToken cancellationToken) => Task.FromResult(ClearScroll(scrollIds));
 
     public int ClearScroll(IReadOnlyCollection<string> scrollIds)
     {

@@ -10,4 +10,8 @@ internal sealed record SearchResponse(
     float MaxScore,
     IReadOnlyList<SearchHit> Hits,
     IReadOnlyList<AggregationPartial> Aggregations,
-    string? ScrollId);
+    string? ScrollId)
+{
+    /// <summary>The request the hits answer, when the caller did not send it (a scroll page): what to render and how.</summary>
+    public SearchRequest? Request { get; init; }
+}

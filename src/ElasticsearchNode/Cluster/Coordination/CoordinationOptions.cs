@@ -29,7 +29,11 @@ internal sealed class CoordinationOptions
 
     public TimeSpan ElectionMaxTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a follower checks its master.</summary>
     public TimeSpan FaultCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the master checks each node (<c>cluster.fault_detection.follower_check.interval</c>).</summary>
+    public TimeSpan FollowerCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan FaultCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

@@ -65,7 +65,7 @@ internal sealed partial class Coordinator
     {
         while (!stopping.IsCancellationRequested)
         {
-            await Pause(_options.FaultCheckInterval, _time, stopping).ConfigureAwait(false);
+            await Pause(_options.FollowerCheckInterval, _time, stopping).ConfigureAwait(false);
             long term;
             List<DiscoveryNode> followers;
             lock (_gate)
