@@ -29,6 +29,9 @@ internal sealed record MasterOperation(
     public const string PutShutdown = "put_shutdown";
     public const string DeleteShutdown = "delete_shutdown";
 
+    /// <summary>Changes nothing: answers with the master's current state, so a node can wait until it has applied every change committed before.</summary>
+    public const string Sync = "sync";
+
     /// <summary>Registers (or replaces) a snapshot repository: <see cref="Name"/>, <see cref="Type"/>, settings in <see cref="Persistent"/>.</summary>
     public const string PutRepository = "put_repository";
     public const string DeleteRepository = "delete_repository";

@@ -39,6 +39,7 @@ internal static class MasterOperations
             MasterOperation.DeleteShutdown => s => s.Metadata.Shutdowns.ContainsKey(operation.Name!)
                 ? s with { Metadata = s.Metadata with { Shutdowns = s.Metadata.Shutdowns.Remove(operation.Name!) } }
                 : throw new ClusterException("resource_not_found_exception", $"node [{operation.Name}] is not currently shutting down", 404),
+            MasterOperation.Sync => s => s,
             MasterOperation.PutRepository => s => s with
             {
                 Metadata = s.Metadata with

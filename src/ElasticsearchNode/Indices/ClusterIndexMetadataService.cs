@@ -48,6 +48,19 @@ internal sealed class ClusterIndexMetadataService(ClusterNode node) : IIndexMeta
         return ViewOf(state).Index(request.Name) ?? throw ElasticsearchException.IndexNotFound(request.Name);
     }
 
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var committed = await node.RunOnMasterAsync(new MasterOperation(MasterOperation.Sync), cancellationToken);
+            await node.WaitForAppliedAsync(committed, ApplyTimeout, cancellationToken);
+        }
+        catch (ClusterException ex)
+        {
+            throw new ElasticsearchException(ex.Type, ex.Message, ex.Status);
+        }
+    }
+
     public Task DeleteIndicesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         RunAsync(new IndexChange(IndexChange.Delete, [.. names]), cancellationToken);
 

@@ -9,6 +9,12 @@ internal interface IIndexMetadataService
 {
     ClusterMetadata Current { get; }
 
+    /// <summary>
+    /// Returns once <see cref="Current"/> includes every change committed before the call (a read barrier): a
+    /// check of what exists must not answer from a state older than a change another node already acknowledged.
+    /// </summary>
+    Task SyncAsync(CancellationToken cancellationToken);
+
     Task<IndexMetadata> CreateIndexAsync(CreateIndexRequest request, CancellationToken cancellationToken);
 
     Task DeleteIndicesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken);

@@ -25,6 +25,9 @@ internal sealed class LocalIndexMetadataService : IIndexMetadataService, IDispos
 
     public ClusterMetadata Current => _current;
 
+    /// <summary>A lone node is its own master: what it has applied is all there is.</summary>
+    public Task SyncAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<IndexMetadata> CreateIndexAsync(CreateIndexRequest request, CancellationToken cancellationToken) =>
         ChangeAsync(current => IndexMetadataChanges.CreateIndex(current, request, _time.GetUtcNow().ToUnixTimeMilliseconds(), IndexMetadataChanges.NewUuid()), cancellationToken);
 

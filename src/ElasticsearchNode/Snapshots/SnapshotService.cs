@@ -142,6 +142,9 @@ internal sealed class SnapshotService(SnapshotRepositories repositories, IIndexM
                 throw RestoreFailure(repositoryName, snapshot, "unsupported snapshot state [FAILED]");
             }
 
+            // An index deleted through another node just before must not count as existing here: this node
+            // may not have applied that state yet (seen: DELETE /books on n1, then restore on n2 refused).
+            await metadata.SyncAsync(cancellationToken);
             var selected = SelectIndices(snapshot, request.Indices);
             var plan = new List<(IndexMetadata Source, string Target)>();
             foreach (var index in selected)

@@ -217,7 +217,10 @@ public sealed class ContainerCluster : IAsyncDisposable
         {
             var body = JsonSerializer.Serialize(new { docs = chunk.Select(id => new { _index = index, _id = id }) });
             var result = await RequireAsync(HttpMethod.Post, node, "/_mget", body);
-            missing.AddRange(result.GetProperty("docs").EnumerateArray().Where(d => !d.TryGetProperty("found", out var f) || !f.GetBoolean()).Select(d => d.GetProperty("_id").GetString()!));
+            // An item that failed carries its error: keep the reason beside the id, or a failure reads as a lost write.
+            missing.AddRange(result.GetProperty("docs").EnumerateArray()
+                .Where(d => !d.TryGetProperty("found", out var f) || !f.GetBoolean())
+                .Select(d => d.GetProperty("_id").GetString() + (d.TryGetProperty("error", out var error) ? $" ({error.GetRawText()})" : string.Empty)));
         }
 
         return missing;
