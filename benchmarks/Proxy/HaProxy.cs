@@ -23,6 +23,9 @@ internal sealed class HaProxy : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time the process has used so far (user + system, all threads).</summary>
+    public TimeSpan Cpu => ProcessCpu.Of(_process);
+
     public static async Task<HaProxy> StartAsync(IReadOnlyList<string> clusterIds, int backendPort, int threads)
     {
         var port = FreePorts.Next();

@@ -22,6 +22,9 @@ internal sealed class Nginx : IAsyncDisposable
 
     public string Prefix { get; }
 
+    /// <summary>CPU time the process has used so far (user + system, all threads).</summary>
+    public TimeSpan Cpu => ProcessCpu.Of(_process);
+
     public static async Task<Nginx> StartAsync(string name)
     {
         var port = FreePorts.Next();

@@ -20,7 +20,13 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
     private const int Changes = 200;
     private const string Allocator = "bench-alloc";
 
-    private readonly List<WrkResult> _results = [];
+    /// <summary>
+    /// Traffic before a .NET proxy is measured: a profile of a 10 s warm-up under load average ~30 still showed the
+    /// tiered JIT taking 9% of the proxy's CPU in the first measured round (1% in the second), so 20 s.
+    /// </summary>
+    private static readonly TimeSpan DotNetWarmup = TimeSpan.FromSeconds(20);
+
+    private readonly List<Measurement> _results = [];
 
     public async Task RunAsync()
     {
@@ -30,14 +36,28 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
         await using var nginxB = await Nginx.StartAsync("node-b");
         await RegisterAllocatorAsync(zk);
         await WriteInstanceAsync(zk, "bench", "instance-0", nginx.Port);
-        await using var proxy = await ProxyProcess.StartAsync(options.ProxyDll, server.ConnectString);
-        Console.WriteLine($"nginx :{nginx.Port}, our proxy :{proxy.Port}, ZooKeeper {server.ConnectString}; wrk -t{options.Threads} -c{options.Connections} -d{options.Duration.TotalSeconds}s, HAProxy nbthread {options.Threads}, {Environment.ProcessorCount} cores");
+        await using var proxy = await ProxyProcess.StartAsync(options.ProxyDll, server.ConnectString, "bench-proxy", options.Threads);
+        await using var baseline = options.BaselineProxyDll is { } baselineDll
+            ? await ProxyProcess.StartAsync(baselineDll, server.ConnectString, "bench-baseline", options.Threads, options.BaselineEnvironment)
+            : null;
+        Console.WriteLine($"nginx :{nginx.Port}, our proxy :{proxy.Port} (DOTNET_PROCESSOR_COUNT={options.Threads}), ZooKeeper {server.ConnectString}; wrk -t{options.Threads} -c{options.Connections} -d{options.Duration.TotalSeconds}s in two rounds, HAProxy nbthread {options.Threads}, {Environment.ProcessorCount} cores");
+        if (baseline is not null)
+        {
+            Console.WriteLine($"baseline build :{baseline.Port}: {options.BaselineProxyDll} {string.Join(' ', (options.BaselineEnvironment ?? new Dictionary<string, string>()).Select(e => $"{e.Key}={e.Value}"))}");
+        }
 
-        await WrkAsync("nginx direct (baseline)", nginx.Port, "bench.localhost");
+        var direct = new ProxyTarget("nginx direct (no proxy)", nginx.Port, () => TimeSpan.Zero, TimeSpan.Zero);
+        await CompareAsync("direct", [direct], "bench.localhost", nginx);
         await using (var haproxy = await HaProxy.StartAsync(["bench"], nginx.Port, options.Threads))
         await using (var yarp = await YarpConfigProxy.StartAsync(new Dictionary<string, int> { ["bench"] = nginx.Port }))
         {
-            await CompareAsync("1 cluster", haproxy.Port, proxy.Port, yarp.Port, "bench.localhost");
+            await CompareAsync("1 cluster", Targets(haproxy, proxy, baseline, yarp), "bench.localhost", nginx);
+        }
+
+        if (options.ThroughputOnly)
+        {
+            PrintTable();
+            return;
         }
 
         var stopwatch = Stopwatch.StartNew();
@@ -45,6 +65,11 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
         await WriteClustersAsync(zk, ids, nginx.Port);
         await WaitServedAsync(proxy, ids[^1]);
         Console.WriteLine($"10,000 clusters written and loaded by the proxy in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        if (baseline is not null)
+        {
+            await WaitServedAsync(baseline, ids[^1]);
+        }
+
         string yarpChange;
         await using (var haproxy = await HaProxy.StartAsync([.. ids, "bench"], nginx.Port, options.Threads))
         {
@@ -53,39 +78,115 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
             await using var yarp = await YarpConfigProxy.StartAsync(table);
             await WaitServedAsync(yarp.Port, ids[^1]);
             Console.WriteLine($"YARP config provider: 10,000 routes loaded and served in {stopwatch.Elapsed.TotalSeconds:F1} s");
-            await CompareAsync("10,000 clusters", haproxy.Port, proxy.Port, yarp.Port, $"{ids[ManyClusters / 2]}.localhost");
+            await CompareAsync("10,000 clusters", Targets(haproxy, proxy, baseline, yarp), $"{ids[ManyClusters / 2]}.localhost", nginx);
             yarpChange = await MeasureYarpChangesAsync(yarp, table, nginx.Port, nginxB.Port);
         }
 
         var change = await MeasureChangesAsync(zk, proxy, nginx.Port);
         var kill = await MeasureKillAsync(zk, proxy, nginx, nginxB);
 
-        Console.WriteLine();
-        Console.WriteLine("| run | requests/s | p50 ms | p99 ms | non-2xx |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-        foreach (var r in _results)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Label} | {r.RequestsPerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.NonOk} |"));
-        }
-
+        PrintTable();
         Console.WriteLine();
         Console.WriteLine(change);
         Console.WriteLine(yarpChange);
         Console.WriteLine(kill);
     }
 
-    private async Task CompareAsync(string scenario, int haproxyPort, int proxyPort, int yarpPort, string host)
+    private void PrintTable()
     {
-        // Warm all (connection pools; for the .NET ones also tiered JIT, which needs more than a few seconds on a
-        // loaded 2-core machine), then measure each in turn. Steady state is what is compared.
-        await Wrk.RunAsync("warmup", haproxyPort, host, options.Threads, options.Connections, TimeSpan.FromSeconds(3));
-        await Wrk.RunAsync("warmup", proxyPort, host, options.Threads, options.Connections, TimeSpan.FromSeconds(10));
-        await Wrk.RunAsync("warmup", yarpPort, host, options.Threads, options.Connections, TimeSpan.FromSeconds(10));
-        var haproxy = await WrkAsync($"HAProxy, {scenario}", haproxyPort, host);
-        var ours = await WrkAsync($"our proxy, {scenario}", proxyPort, host);
-        var yarp = await WrkAsync($"YARP config provider, {scenario}", yarpPort, host);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {scenario}: ours/HAProxy = {ours.RequestsPerSecond / haproxy.RequestsPerSecond:F2}x rps, p99 {ours.P99Ms:F2} vs {haproxy.P99Ms:F2} ms; YARP config provider/HAProxy = {yarp.RequestsPerSecond / haproxy.RequestsPerSecond:F2}x, p99 {yarp.P99Ms:F2} ms"));
+        Console.WriteLine();
+        Console.WriteLine("| run | requests/s | p50 ms | p99 ms | non-2xx | proxy CPU µs/request | nginx CPU µs/request | GCs per 1,000 requests |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in _results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Label} | {r.RequestsPerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.NonOk} | {r.ProxyCpuUs:F1} | {r.NginxCpuUs:F1} | {(r.CollectionsPer1000 is { } gcs ? gcs.ToString("F2", CultureInfo.InvariantCulture) : "")} |"));
+        }
+    }
+
+    private static List<ProxyTarget> Targets(HaProxy haproxy, ProxyProcess proxy, ProxyProcess? baseline, YarpConfigProxy yarp)
+    {
+        // The .NET proxies need traffic for the tiered JIT to finish (see DotNetWarmup); HAProxy only needs its
+        // connection pool filled. YARP's config-provider proxy runs inside this process,
+        // so its CPU figure is this process's (which does nothing else while wrk runs).
+        var targets = new List<ProxyTarget>
+        {
+            new("HAProxy", haproxy.Port, () => haproxy.Cpu, TimeSpan.FromSeconds(3)),
+            new("our proxy", proxy.Port, () => proxy.Cpu, DotNetWarmup, proxy.CollectionsAsync),
+        };
+        if (baseline is not null)
+        {
+            targets.Add(new("baseline build", baseline.Port, () => baseline.Cpu, DotNetWarmup, baseline.CollectionsAsync));
+        }
+
+        targets.Add(new("YARP config provider", yarp.Port, SelfCpu, DotNetWarmup));
+        return targets;
+    }
+
+    private static TimeSpan SelfCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return ProcessCpu.Of(self);
+    }
+
+    /// <summary>
+    /// Warms every target, then measures each for half the duration in one order and for the other half in the
+    /// reverse order (ABBA), so a neighbour's load that grows or fades during the run weighs on all of them alike.
+    /// </summary>
+    private async Task CompareAsync(string scenario, List<ProxyTarget> targets, string host, Nginx nginx)
+    {
+        foreach (var target in targets.Where(t => t.Warmup > TimeSpan.Zero))
+        {
+            await Wrk.RunAsync("warmup", target.Port, host, options.Threads, options.Connections, target.Warmup);
+        }
+
+        var half = TimeSpan.FromSeconds(Math.Max(1, (int)options.Duration.TotalSeconds / 2));
+        var rounds = targets.ToDictionary(t => t, _ => new List<(WrkResult Wrk, TimeSpan ProxyCpu, TimeSpan NginxCpu, long Collections)>());
+        foreach (var order in new[] { targets, Enumerable.Reverse(targets).ToList() })
+        {
+            foreach (var target in order)
+            {
+                var collectionsBefore = target.Collections is { } before ? await before() : 0;
+                var (proxyBefore, nginxBefore) = (target.Cpu(), nginx.Cpu);
+                var wrk = await Wrk.RunAsync(target.Name, target.Port, host, options.Threads, options.Connections, half);
+                var (proxyCpu, nginxCpu) = (target.Cpu() - proxyBefore, nginx.Cpu - nginxBefore);
+                var collections = target.Collections is { } after ? await after() - collectionsBefore : 0;
+                rounds[target].Add((wrk, proxyCpu, nginxCpu, collections));
+            }
+        }
+
+        var measured = new Dictionary<ProxyTarget, Measurement>();
+        foreach (var target in targets)
+        {
+            var runs = rounds[target];
+            var requests = runs.Sum(r => r.Wrk.Requests);
+            var seconds = runs.Sum(r => r.Wrk.Requests / r.Wrk.RequestsPerSecond);
+            var label = targets.Count == 1 ? target.Name : $"{target.Name}, {scenario}";
+            var result = new Measurement(
+                label,
+                requests / seconds,
+                runs.Average(r => r.Wrk.P50Ms),
+                runs.Average(r => r.Wrk.P99Ms),
+                runs.Sum(r => r.Wrk.NonOk),
+                runs.Sum(r => r.ProxyCpu.TotalMicroseconds) / requests,
+                runs.Sum(r => r.NginxCpu.TotalMicroseconds) / requests,
+                target.Collections is null ? null : runs.Sum(r => r.Collections) * 1000.0 / requests);
+            measured[target] = result;
+            _results.Add(result);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {result.RequestsPerSecond:F0} req/s (rounds {string.Join(" / ", runs.Select(r => r.Wrk.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture)))}), p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, non-2xx {result.NonOk} {runs[^1].Wrk.SocketErrors}, proxy CPU {result.ProxyCpuUs:F1} µs/request, nginx {result.NginxCpuUs:F1} µs/request{(result.CollectionsPer1000 is { } gcs ? $", {gcs:F2} GCs per 1,000 requests" : "")}"));
+        }
+
+        if (targets.Count > 1)
+        {
+            var haproxy = measured[targets[0]];
+            foreach (var other in targets.Skip(1).Select(t => measured[t]))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {other.Label} / HAProxy = {other.RequestsPerSecond / haproxy.RequestsPerSecond:F2}x rps, p99 {other.P99Ms:F2} vs {haproxy.P99Ms:F2} ms, CPU/request {other.ProxyCpuUs / haproxy.ProxyCpuUs:F2}x ({other.ProxyCpuUs:F1} vs {haproxy.ProxyCpuUs:F1} µs)"));
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  load average after {scenario}: {File.ReadAllText("/proc/loadavg").Trim()}"));
     }
 
     /// <summary>
@@ -121,14 +222,6 @@ internal sealed class ProxyBenchmark(BenchmarkOptions options)
         updates.Sort();
         return string.Create(CultureInfo.InvariantCulture,
             $"YARP config provider, routing change -> applied at 10,000 clusters (n={samples.Count}, whole-table update to first response from the new backend): p50 {Percentile(samples, 50):F1} ms, p99 {Percentile(samples, 99):F1} ms, max {samples[^1]:F1} ms (the Update call alone p50 {Percentile(updates, 50):F1} ms)");
-    }
-
-    private async Task<WrkResult> WrkAsync(string label, int port, string host)
-    {
-        var result = await Wrk.RunAsync(label, port, host, options.Threads, options.Connections, options.Duration);
-        _results.Add(result);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {result.RequestsPerSecond:F0} req/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, non-2xx {result.NonOk} {result.SocketErrors}"));
-        return result;
     }
 
     /// <summary>Flips a pin override between two instances and times write → the proxy answering from the pinned one.</summary>

@@ -22,9 +22,10 @@ internal static partial class Wrk
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errors = NonOk().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         var socketErrors = SocketErrors().Match(output) is { Success: true } s ? s.Value : null;
-        return new WrkResult(label, rps, Latency(output, "50"), Latency(output, "99"), errors, socketErrors);
+        return new WrkResult(label, rps, requests, Latency(output, "50"), Latency(output, "99"), errors, socketErrors);
     }
 
     private static double Latency(string output, string percentile)
@@ -41,6 +42,9 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Requests();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex NonOk();

@@ -11,9 +11,16 @@ public static class ProxyApplication
     /// <summary>
     /// Defaults of the proxy's process, given before the caller's arguments so those still win: no per-request
     /// ASP.NET Core/HttpClient traces, log events or framework metrics for forwarded traffic (the proxy counts
-    /// it with its own <c>Cloud.Proxy</c> instruments; see the benchmark figures in the README).
+    /// it with its own <c>Cloud.Proxy</c> instruments; see the benchmark figures in the README). The hosting
+    /// diagnostics logger is off too: while it is enabled at any level (Critical included), ASP.NET Core starts an
+    /// Activity and a log scope for every request even with no trace listener; it only ever logs request
+    /// start/finish lines, at Information, which the proxy never wanted.
     /// </summary>
-    private static readonly string[] Defaults = ["--Telemetry:HttpInstrumentation=false"];
+    private static readonly string[] Defaults =
+    [
+        "--Telemetry:HttpInstrumentation=false",
+        "--Serilog:MinimumLevel:Override:Microsoft.AspNetCore.Hosting.Diagnostics=Off",
+    ];
 
     public static WebApplication Build(string[] args)
     {

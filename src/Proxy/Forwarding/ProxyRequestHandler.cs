@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http;
 using Cloud.Proxy.Filtering;
 using Cloud.Proxy.Routing;
@@ -45,7 +46,13 @@ internal sealed class ProxyRequestHandler
         _clients = clients;
         _metrics = metrics;
         _resolver = new ClusterIdResolver(options.Value.Domain);
-        _requestConfig = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(options.Value.ActivityTimeoutSeconds) };
+        // Instances speak HTTP/1.1 over plain TCP, which is also what YARP's default (2.0 or lower) comes to without TLS.
+        _requestConfig = new ForwarderRequestConfig
+        {
+            ActivityTimeout = TimeSpan.FromSeconds(options.Value.ActivityTimeoutSeconds),
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
     }
 
     public Task HandleAsync(HttpContext context)

@@ -25,7 +25,13 @@ internal sealed class ProxyMetrics : IDisposable
     {
         _meter = meterFactory.Create(MeterName);
         _requests = _meter.CreateCounter<long>("cloud.proxy.requests", "{request}", "Requests answered, by cluster and status code");
-        _duration = _meter.CreateHistogram<double>("cloud.proxy.request.duration", "s", "Time from request to response end, by cluster");
+        // Buckets in seconds: without advice the SDK's default buckets (0, 5, 10, 25, ... 10000) are meant for
+        // milliseconds, which would put every proxied request into the first one.
+        _duration = _meter.CreateHistogram(
+            "cloud.proxy.request.duration",
+            "s",
+            "Time from request to response end, by cluster",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _upstreamErrors = _meter.CreateCounter<long>("cloud.proxy.upstream.errors", "{error}", "Failed attempts to reach an instance, by cluster");
         _retries = _meter.CreateCounter<long>("cloud.proxy.retries", "{request}", "Idempotent requests sent again to another instance, by cluster");
 

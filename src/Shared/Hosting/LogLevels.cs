@@ -9,6 +9,10 @@ namespace Cloud.Shared.Hosting;
 /// <c>Serilog:MinimumLevel:Default</c>) and <c>Serilog:MinimumLevel:Override:&lt;source&gt;</c>. Read here
 /// rather than by Serilog.Settings.Configuration, which finds sinks by reflection over the loaded
 /// assemblies and so cannot run in the natively compiled agents; levels are all the roles configure.
+/// Besides Serilog's level names, <c>Off</c> (Serilog's <see cref="LevelAlias.Off"/>) turns a source off entirely:
+/// its loggers then answer false even for <c>Critical</c>, which is what the framework asks before doing
+/// per-request work for logging (ASP.NET Core's hosting creates an Activity and a log scope per request when its
+/// <c>Microsoft.AspNetCore.Hosting.Diagnostics</c> logger is enabled at any level).
 /// </summary>
 internal static class LogLevels
 {
@@ -35,8 +39,13 @@ internal static class LogLevels
             return fallback;
         }
 
+        if (string.Equals(value, nameof(LevelAlias.Off), StringComparison.OrdinalIgnoreCase))
+        {
+            return LevelAlias.Off;
+        }
+
         return Enum.TryParse<LogEventLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level)
             ? level
-            : throw new InvalidOperationException($"{key} must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())}, not '{value}'.");
+            : throw new InvalidOperationException($"{key} must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())} or {nameof(LevelAlias.Off)}, not '{value}'.");
     }
 }

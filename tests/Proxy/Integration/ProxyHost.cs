@@ -28,6 +28,8 @@ internal sealed class ProxyHost : IAsyncDisposable
 
     public RouteTable Routes => _app.Services.GetRequiredService<RouteTable>();
 
+    public IServiceProvider Services => _app.Services;
+
     public async Task<Cloud.ZooKeeper.ConnectionState> ZooKeeperStateAsync() =>
         (await _app.Services.GetRequiredService<Shared.Hosting.ZooKeeperConnection>().GetClientAsync(CancellationToken.None)).State;
 
