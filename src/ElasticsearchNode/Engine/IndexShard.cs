@@ -56,14 +56,7 @@ internal sealed partial class IndexShard : IDisposable
         System.IO.Directory.CreateDirectory(IndexPath);
         _directory = FSDirectory.Open(IndexPath);
         _deletionPolicy = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
-        {
-            OpenMode = OpenMode.CREATE_OR_APPEND,
-            Similarity = new BM25Similarity(),
-            IndexDeletionPolicy = _deletionPolicy,
-            RAMBufferSizeMB = ramBufferMb,
-        };
-        _writer = new IndexWriter(_directory, config);
+        _writer = new IndexWriter(_directory, ShardWriterConfig.Create(analyzer, ramBufferMb, _deletionPolicy));
         var commitData = _writer.CommitData;
         var maxSeqNo = ReadLong(commitData, MaxSeqNoKey, -1);
         _committedCheckpoint = ReadLong(commitData, CheckpointKey, -1);
@@ -500,7 +493,8 @@ internal sealed partial class IndexShard : IDisposable
 
     private Lock Stripe(string id) => _stripes[(id.GetHashCode(StringComparison.Ordinal) & int.MaxValue) % StripeCount];
 
-    private static void AddMetaFields(Document document, string id, string? routing, ReadOnlyMemory<byte> source, long seqNo, long term, long version)
+    /// <summary>The metadata fields every document carries (internal so the benchmark's raw Lucene.Net peer can check it indexes the same).</summary>
+    internal static void AddMetaFields(Document document, string id, string? routing, ReadOnlyMemory<byte> source, long seqNo, long term, long version)
     {
         document.Add(new StringField(MetaFields.Id, id, Field.Store.YES));
         document.Add(new StoredField(MetaFields.Source, source.ToArray()));
