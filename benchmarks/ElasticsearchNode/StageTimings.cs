@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cloud.ElasticsearchNode.Documents;
 using Cloud.ElasticsearchNode.Engine;
 using Cloud.ElasticsearchNode.Indices;
@@ -79,16 +78,12 @@ internal static class StageTimings
         Start();
         foreach (var result in results)
         {
-            var items = new JsonArray();
-            foreach (var item in result)
-            {
-                items.Add(new JsonObject { ["index"] = WriteResponses.Item(item, metadata) });
-            }
-
-            _ = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["errors"] = false, ["took"] = 1, ["items"] = items });
+            using var payload = new PooledBufferWriter(16 * 1024);
+            using var writer = new Utf8JsonWriter(payload);
+            BulkActions.WriteResponse(writer, result, 1, metadata.Current);
         }
 
-        Row("bulk response render (JsonObject items + serialize)", watch.Elapsed);
+        Row("bulk response render (BulkActions.WriteResponse)", watch.Elapsed);
 
         Start();
         await NodeBulkClient.IndexDocsPerSecondAsync(host.Http, "stages-http", bodies, documents, 1);
