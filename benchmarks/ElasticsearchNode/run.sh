@@ -4,8 +4,10 @@
 # indexing, container start to answering GET /. Prints figures; it is not a test.
 # Then the cluster figures (cluster.sh): 3-node formation, relocation MB/s, kill to yellow.
 # Usage: benchmarks/ElasticsearchNode/run.sh [documents (default 200000)] [relocation documents (default 100000)]
+# ES_BENCH_VERSION names the image tag to build and run (default 8.15.0; e.g. 8.15.0-<worktree> beside other worktrees).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-"$root/scripts/build-es-images.sh" 8.15.0 >&2
-dotnet run -c Release --project "$root/benchmarks/ElasticsearchNode" -- cloud/elasticsearch:8.15.0 "${1:-200000}"
-"$root/benchmarks/ElasticsearchNode/cluster.sh" cloud/elasticsearch:8.15.0 "${2:-100000}"
+version=${ES_BENCH_VERSION:-8.15.0}
+"$root/scripts/build-es-images.sh" "$version" >&2
+dotnet run -c Release --project "$root/benchmarks/ElasticsearchNode" -- "cloud/elasticsearch:$version" "${1:-200000}"
+"$root/benchmarks/ElasticsearchNode/cluster.sh" "cloud/elasticsearch:$version" "${2:-100000}"

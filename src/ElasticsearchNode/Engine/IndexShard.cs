@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Cloud.ElasticsearchNode.Errors;
 using Cloud.ElasticsearchNode.Mapping;
 using Lucene.Net.Analysis;
@@ -32,6 +33,7 @@ internal sealed partial class IndexShard : IDisposable
     private readonly SearcherManager _searchers;
     private readonly Translog _translog;
     private readonly LiveVersionMap _versions = new();
+    private readonly ThreadLocal<IdVersionLookup> _idLookups = new(() => new IdVersionLookup());
     private readonly LocalCheckpointTracker _tracker;
     private readonly Lock[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(_ => new Lock())];
     private readonly ReaderWriterLockSlim _rollGate = new(LockRecursionPolicy.NoRecursion);
@@ -56,14 +58,7 @@ internal sealed partial class IndexShard : IDisposable
         System.IO.Directory.CreateDirectory(IndexPath);
         _directory = FSDirectory.Open(IndexPath);
         _deletionPolicy = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy());
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
-        {
-            OpenMode = OpenMode.CREATE_OR_APPEND,
-            Similarity = new BM25Similarity(),
-            IndexDeletionPolicy = _deletionPolicy,
-            RAMBufferSizeMB = ramBufferMb,
-        };
-        _writer = new IndexWriter(_directory, config);
+        _writer = new IndexWriter(_directory, ShardWriterConfig.Create(analyzer, ramBufferMb, _deletionPolicy));
         var commitData = _writer.CommitData;
         var maxSeqNo = ReadLong(commitData, MaxSeqNoKey, -1);
         _committedCheckpoint = ReadLong(commitData, CheckpointKey, -1);
@@ -118,7 +113,7 @@ internal sealed partial class IndexShard : IDisposable
                 try
                 {
                     AddMetaFields(document, id, routing, source, seqNo, PrimaryTerm, version);
-                    _writer.UpdateDocument(new Term(MetaFields.Id, id), document);
+                    Write(id, current, document);
                     _versions.Put(id, new DocVersion(version, seqNo, PrimaryTerm, false));
                     location = _translog.Append(new ShardOperation(OperationKind.Index, id, seqNo, PrimaryTerm, version, routing, source));
                 }
@@ -348,6 +343,7 @@ internal sealed partial class IndexShard : IDisposable
             _directory.Dispose();
             _rollGate.Dispose();
             _termGate.Dispose();
+            _idLookups.Dispose();
         }
     }
 
@@ -390,7 +386,7 @@ internal sealed partial class IndexShard : IDisposable
                         case OperationKind.Index:
                             var document = _factory.Build(operation.Id, operation.Source);
                             AddMetaFields(document, operation.Id, operation.Routing, operation.Source, operation.SeqNo, operation.PrimaryTerm, operation.Version);
-                            _writer.UpdateDocument(new Term(MetaFields.Id, operation.Id), document);
+                            Write(operation.Id, current, document);
                             _versions.Put(operation.Id, new DocVersion(operation.Version, operation.SeqNo, operation.PrimaryTerm, false));
                             Interlocked.Increment(ref _indexTotal);
                             break;
@@ -458,37 +454,7 @@ internal sealed partial class IndexShard : IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var term = new BytesRef(id);
-            foreach (var leaf in searcher.IndexReader.Leaves)
-            {
-                var reader = (AtomicReader)leaf.Reader;
-                var terms = reader.GetTerms(MetaFields.Id);
-                if (terms is null)
-                {
-                    continue;
-                }
-
-                var termsEnum = terms.GetEnumerator();
-                if (!termsEnum.SeekExact(term))
-                {
-                    continue;
-                }
-
-                var docs = termsEnum.Docs(reader.LiveDocs, null, DocsFlags.NONE);
-                var doc = docs.NextDoc();
-                if (doc == DocIdSetIterator.NO_MORE_DOCS)
-                {
-                    continue;
-                }
-
-                return new DocVersion(
-                    reader.GetNumericDocValues(MetaFields.Version).Get(doc),
-                    reader.GetNumericDocValues(MetaFields.SeqNo).Get(doc),
-                    reader.GetNumericDocValues(MetaFields.PrimaryTerm).Get(doc),
-                    false);
-            }
-
-            return null;
+            return _idLookups.Value!.Find(searcher.IndexReader, new BytesRef(id));
         }
         finally
         {
@@ -496,12 +462,34 @@ internal sealed partial class IndexShard : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds the document, replacing the id's live one if there is one. Under the id's stripe lock the lookup has
+    /// just shown whether Lucene holds a live document of that id (the version map covers what the searcher does not
+    /// see yet); when it does not, the document is added without a delete term, as Elasticsearch does, so a refresh
+    /// has no buffered deletes to apply to every segment.
+    /// </summary>
+    private void Write(string id, DocVersion? current, Document document)
+    {
+        if (current is null or { Deleted: true })
+        {
+            _writer.AddDocument(document);
+        }
+        else
+        {
+            _writer.UpdateDocument(new Term(MetaFields.Id, id), document);
+        }
+    }
+
     private Lock Stripe(string id) => _stripes[(id.GetHashCode(StringComparison.Ordinal) & int.MaxValue) % StripeCount];
 
-    private static void AddMetaFields(Document document, string id, string? routing, ReadOnlyMemory<byte> source, long seqNo, long term, long version)
+    /// <summary>The metadata fields every document carries (internal so the benchmark's raw Lucene.Net peer can check it indexes the same).</summary>
+    internal static void AddMetaFields(Document document, string id, string? routing, ReadOnlyMemory<byte> source, long seqNo, long term, long version)
     {
         document.Add(new StringField(MetaFields.Id, id, Field.Store.YES));
-        document.Add(new StoredField(MetaFields.Source, source.ToArray()));
+        // Lucene copies stored bytes while indexing, so the source is not copied first.
+        document.Add(MemoryMarshal.TryGetArray(source, out var bytes)
+            ? new StoredField(MetaFields.Source, bytes.Array, bytes.Offset, bytes.Count)
+            : new StoredField(MetaFields.Source, source.ToArray()));
         if (routing is not null)
         {
             document.Add(new StringField(MetaFields.Routing, routing, Field.Store.YES));

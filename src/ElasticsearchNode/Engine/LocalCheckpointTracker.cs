@@ -88,6 +88,13 @@ internal sealed class LocalCheckpointTracker
                 return;
             }
 
+            if (seqNo == _checkpoint + 1 && _pending.Count == 0)
+            {
+                // In order, nothing pending above: the common case of one writer.
+                _checkpoint = seqNo;
+                return;
+            }
+
             _pending.Add(seqNo);
             while (_pending.Count > 0 && _pending.Min == _checkpoint + 1)
             {

@@ -86,13 +86,21 @@ internal sealed class Translog : IDisposable
     /// <summary>Appends one operation; returns the location to pass to <see cref="SyncAsync"/>.</summary>
     public long Append(ShardOperation operation)
     {
-        var buffer = new ArrayBufferWriter<byte>(operation.Source.Length + 128);
-        Encode(operation, buffer);
-        lock (_writeGate)
+        var length = EncodedLength(operation);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            _current.Write(buffer.WrittenSpan);
-            _written += buffer.WrittenCount;
-            return _written;
+            Encode(operation, buffer.AsSpan(0, length));
+            lock (_writeGate)
+            {
+                _current.Write(buffer, 0, length);
+                _written += length;
+                return _written;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -191,12 +199,16 @@ internal sealed class Translog : IDisposable
             .Where(g => g >= 0)
             .Order()];
 
-    private static void Encode(ShardOperation operation, ArrayBufferWriter<byte> buffer)
+    /// <summary>The record's size: <c>[length][kind, seq_no, term, version][id][routing][source][crc32]</c>.</summary>
+    private static int EncodedLength(ShardOperation operation) =>
+        8 + PayloadLength(operation);
+
+    private static int PayloadLength(ShardOperation operation) =>
+        1 + 24 + 4 + Encoding.UTF8.GetByteCount(operation.Id) + 4 + (operation.Routing is null ? 0 : Encoding.UTF8.GetByteCount(operation.Routing)) + 4 + operation.Source.Length;
+
+    private static void Encode(ShardOperation operation, Span<byte> span)
     {
-        var id = Encoding.UTF8.GetBytes(operation.Id);
-        var routing = operation.Routing is null ? null : Encoding.UTF8.GetBytes(operation.Routing);
-        var payloadLength = 1 + 24 + 4 + id.Length + 4 + (routing?.Length ?? 0) + 4 + operation.Source.Length;
-        var span = buffer.GetSpan(payloadLength + 8);
+        var payloadLength = span.Length - 8;
         BinaryPrimitives.WriteInt32LittleEndian(span, payloadLength);
         var payload = span.Slice(4, payloadLength);
         var p = payload;
@@ -205,16 +217,24 @@ internal sealed class Translog : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(p[9..], operation.PrimaryTerm);
         BinaryPrimitives.WriteInt64LittleEndian(p[17..], operation.Version);
         p = p[25..];
-        BinaryPrimitives.WriteInt32LittleEndian(p, id.Length);
-        id.CopyTo(p[4..]);
-        p = p[(4 + id.Length)..];
-        BinaryPrimitives.WriteInt32LittleEndian(p, routing?.Length ?? -1);
-        routing?.CopyTo(p[4..]);
-        p = p[(4 + (routing?.Length ?? 0))..];
+        var idLength = Encoding.UTF8.GetBytes(operation.Id, p[4..]);
+        BinaryPrimitives.WriteInt32LittleEndian(p, idLength);
+        p = p[(4 + idLength)..];
+        if (operation.Routing is null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(p, -1);
+            p = p[4..];
+        }
+        else
+        {
+            var routingLength = Encoding.UTF8.GetBytes(operation.Routing, p[4..]);
+            BinaryPrimitives.WriteInt32LittleEndian(p, routingLength);
+            p = p[(4 + routingLength)..];
+        }
+
         BinaryPrimitives.WriteInt32LittleEndian(p, operation.Source.Length);
         operation.Source.Span.CopyTo(p[4..]);
         BinaryPrimitives.WriteUInt32LittleEndian(span[(4 + payloadLength)..], Crc32.Compute(payload));
-        buffer.Advance(payloadLength + 8);
     }
 
     private static void ReadGeneration(string path, List<ShardOperation> into)

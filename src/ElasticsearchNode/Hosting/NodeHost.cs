@@ -22,6 +22,8 @@ internal static class NodeHost
 {
     public static WebApplication Build(NodeSettings settings, string[] args, Action<ILoggingBuilder>? logging = null)
     {
+        var report = new StartupReport();
+        report.Mark("host building");
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.WebHost.UseUrls($"http://{(settings.NetworkHost is "0.0.0.0" or "_site_" or "_local_" ? "0.0.0.0" : settings.NetworkHost)}:{settings.HttpPort}");
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -121,9 +123,11 @@ internal static class NodeHost
         services.AddHostedService<MaintenanceService>();
 
         var app = builder.Build();
+        report.Mark("host built");
         // Open the indices before the first request is accepted; in a cluster, every handler and the shard
         // applier are in place before the node joins (the membership service starts with the host).
         _ = app.Services.GetRequiredService<IIndexMetadataService>();
+        report.Mark("indices opened");
         if (!alone)
         {
             app.Services.GetRequiredService<ClusterShardsApplier>().Register();
@@ -138,7 +142,8 @@ internal static class NodeHost
         var dispatcher = app.Services.GetRequiredService<RestDispatcher>();
         app.Run(dispatcher.HandleAsync);
         var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cloud.ElasticsearchNode.Hosting.Startup");
-        app.Lifetime.ApplicationStarted.Register(() => StartupReport.Log(startup));
+        report.Mark("services resolved");
+        app.Lifetime.ApplicationStarted.Register(() => report.Log(startup));
         return app;
     }
 }

@@ -1,29 +1,41 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Cloud.ElasticsearchNode.Hosting;
 
 /// <summary>
-/// Logs, once the node answers HTTP, how long the start took and how much of it was the JIT: the start time is a
-/// platform target (a new instance is routable within a second), and this line says where it went.
+/// Logs, once the node answers HTTP, how long the start took, when each phase ended and how much of it was the JIT:
+/// the start time is a platform target (a new instance is routable within a second), and this line says where it went.
 /// </summary>
-internal static partial class StartupReport
+internal sealed partial class StartupReport
 {
-    public static void Log(ILogger logger)
+    private readonly DateTime _processStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+    private readonly StringBuilder _phases = new();
+
+    /// <summary>Notes that a phase ended now, in ms since the process started.</summary>
+    public void Mark(string phase) =>
+        _phases.Append(CultureInfo.InvariantCulture, $"{(_phases.Length == 0 ? "" : ", ")}{phase} {ElapsedMs()}");
+
+    public void Log(ILogger logger)
     {
         if (!logger.IsEnabled(LogLevel.Information))
         {
             return;
         }
 
-        var elapsed = DateTime.Now - Process.GetCurrentProcess().StartTime;
+        var elapsed = ElapsedMs();
         var methods = JitInfo.GetCompiledMethodCount();
         var jitMs = (long)JitInfo.GetCompilationTime().TotalMilliseconds;
         var collections = GC.CollectionCount(0);
-        LogStarted(logger, (long)elapsed.TotalMilliseconds, methods, jitMs, collections);
+        var phases = _phases.ToString();
+        LogStarted(logger, elapsed, methods, jitMs, collections, phases);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "node started {Elapsed} ms after the process: {Methods} methods compiled by the JIT in {JitMs} ms, {Collections} GCs")]
-    private static partial void LogStarted(ILogger logger, long elapsed, long methods, long jitMs, int collections);
+    private long ElapsedMs() => (long)(DateTime.UtcNow - _processStart).TotalMilliseconds;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "node started {Elapsed} ms after the process: {Methods} methods compiled by the JIT in {JitMs} ms, {Collections} GCs; phases (ms after the process): {Phases}")]
+    private static partial void LogStarted(ILogger logger, long elapsed, long methods, long jitMs, int collections, string phases);
 }

@@ -25,20 +25,30 @@ internal sealed class BulkActions(IDocumentCoordinator documents, IIndexMetadata
         var started = Stopwatch.GetTimestamp();
         var writes = Parse(request.Body, request.PathParameter("index"), request.Parameter("routing"));
         var results = await documents.WriteAsync(writes, WriteResponses.Refresh(request), request.Aborted);
-        var items = new JsonArray();
-        var errors = false;
+        var took = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var current = metadata.Current;
+        return RestResponse.Streamed(200, json => WriteResponse(json, results, took, current));
+    }
+
+    /// <summary>The bulk answer, written item by item (a node tree of 1,000 items costs more than the writes it reports).</summary>
+    public static void WriteResponse(Utf8JsonWriter json, IReadOnlyList<WriteItemResult> results, long took, ClusterMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(results);
+        json.WriteStartObject();
+        json.WriteBoolean("errors", results.Any(r => r.Error is not null));
+        json.WriteNumber("took", took);
+        json.WriteStartArray("items");
         foreach (var result in results)
         {
-            errors |= result.Error is not null;
-            items.Add(new JsonObject { [Name(result.OpType)] = WriteResponses.Item(result, metadata) });
+            json.WriteStartObject();
+            json.WritePropertyName(Name(result.OpType));
+            WriteResponses.WriteItem(json, result, metadata);
+            json.WriteEndObject();
         }
 
-        return RestResponse.Ok(new JsonObject
-        {
-            ["errors"] = errors,
-            ["took"] = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            ["items"] = items,
-        });
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     public static List<WriteRequest> Parse(ReadOnlyMemory<byte> body, string? defaultIndex, string? defaultRouting)
@@ -85,7 +95,8 @@ internal sealed class BulkActions(IDocumentCoordinator documents, IIndexMetadata
             }
             else
             {
-                writes.Add(new WriteRequest(opType, index, id, routing, source.ToArray(), constraints));
+                // A slice of the body: the body is not pooled, and every layer below copies what it keeps.
+                writes.Add(new WriteRequest(opType, index, id, routing, source, constraints));
             }
         }
 

@@ -100,7 +100,8 @@ internal sealed partial class RestDispatcher(RestRouter router, NodeSettings set
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
         while (true)
         {
-            var memory = buffer.GetMemory(64 * 1024);
+            // All the free space (the buffer fits a declared length exactly, plus one byte to see the end); doubles when full.
+            var memory = buffer.GetMemory(1);
             var read = await body.ReadAsync(memory, cancellationToken);
             if (read == 0)
             {
@@ -156,7 +157,7 @@ internal sealed partial class RestDispatcher(RestRouter router, NodeSettings set
             return;
         }
 
-        if (response.Json is null)
+        if (!response.HasJsonBody)
         {
             http.ContentType = JsonType;
             http.ContentLength = 0;
@@ -165,17 +166,34 @@ internal sealed partial class RestDispatcher(RestRouter router, NodeSettings set
 
         http.ContentType = ResponseType(context.Request);
         var pretty = context.Request.Query.TryGetValue("pretty", out var value) && value.ToString() is "" or "true";
-        var payload = JsonSerializer.SerializeToUtf8Bytes(response.Json, pretty ? IndentedOptions : CompactOptions);
-        http.ContentLength = payload.Length;
+        using var payload = new PooledBufferWriter(16 * 1024);
+        using (var writer = new Utf8JsonWriter(payload, pretty ? IndentedWriter : CompactWriter))
+        {
+            if (response.JsonWriter is { } write)
+            {
+                write(writer);
+            }
+            else
+            {
+                // Through the serializer (not JsonNode.WriteTo), whose options resolve the CLR values some nodes hold (sort values).
+                JsonSerializer.Serialize(writer, response.Json, pretty ? IndentedOptions : CompactOptions);
+            }
+        }
+
+        http.ContentLength = payload.WrittenCount;
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            await http.Body.WriteAsync(payload, context.RequestAborted);
+            await http.Body.WriteAsync(payload.WrittenMemory, context.RequestAborted);
         }
     }
 
     private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly JsonSerializerOptions IndentedOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonWriterOptions CompactWriter = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonWriterOptions IndentedWriter = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "unexpected failure handling {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);

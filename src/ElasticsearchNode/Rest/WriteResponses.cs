@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cloud.ElasticsearchNode.Documents;
 using Cloud.ElasticsearchNode.Engine;
@@ -9,7 +10,9 @@ namespace Cloud.ElasticsearchNode.Rest;
 /// <summary>Write results rendered as Elasticsearch does, for single-document APIs and bulk items alike.</summary>
 internal static class WriteResponses
 {
-    public static JsonObject Item(WriteItemResult item, IIndexMetadataService metadata)
+    public static JsonObject Item(WriteItemResult item, IIndexMetadataService metadata) => Item(item, metadata.Current);
+
+    public static JsonObject Item(WriteItemResult item, ClusterMetadata metadata)
     {
         if (item.Error is { } error)
         {
@@ -23,7 +26,7 @@ internal static class WriteResponses
         }
 
         var result = item.Result!;
-        var replicas = metadata.Current.Index(item.Index)?.NumberOfReplicas ?? 0;
+        var replicas = metadata.Index(item.Index)?.NumberOfReplicas ?? 0;
         return new JsonObject
         {
             ["_index"] = item.Index,
@@ -35,6 +38,36 @@ internal static class WriteResponses
             ["_primary_term"] = result.PrimaryTerm,
             ["status"] = item.Status,
         };
+    }
+
+    /// <summary>Writes what <see cref="Item"/> builds, straight to <paramref name="json"/> (bulk answers).</summary>
+    public static void WriteItem(Utf8JsonWriter json, WriteItemResult item, ClusterMetadata metadata)
+    {
+        json.WriteStartObject();
+        json.WriteString("_index", item.Index);
+        json.WriteString("_id", item.Id);
+        if (item.Error is { } error)
+        {
+            json.WriteNumber("status", error.Status);
+            json.WritePropertyName("error");
+            ErrorRenderer.Cause(error).WriteTo(json);
+            json.WriteEndObject();
+            return;
+        }
+
+        var result = item.Result!;
+        json.WriteNumber("_version", result.Version);
+        json.WriteString("result", Outcome(result.Outcome));
+        var (total, successful) = result.Outcome == WriteOutcome.Noop ? (0, 0) : (1 + (metadata.Index(item.Index)?.NumberOfReplicas ?? 0), 1);
+        json.WriteStartObject("_shards");
+        json.WriteNumber("total", total);
+        json.WriteNumber("successful", successful);
+        json.WriteNumber("failed", 0);
+        json.WriteEndObject();
+        json.WriteNumber("_seq_no", result.SeqNo);
+        json.WriteNumber("_primary_term", result.PrimaryTerm);
+        json.WriteNumber("status", item.Status);
+        json.WriteEndObject();
     }
 
     public static RestResponse Single(WriteItemResult item, IIndexMetadataService metadata)

@@ -28,7 +28,8 @@ public sealed class NodeContainer : IAsyncDisposable
     /// <summary>A node container whose memory Docker caps at <paramref name="memoryLimit"/> (e.g. <c>1g</c>), as the allocator does.</summary>
     public static async Task<NodeContainer> StartWithMemoryLimitAsync(string? memoryLimit, params string[] environment)
     {
-        var image = await LocalImages.ElasticsearchAsync("8.15.0");
+        // The image of this worktree's run (ES_TEST_OWNER), as the cluster tests take it: never the shared product tag.
+        var image = await LocalImages.ElasticsearchAsync(ContainerCluster.ImageVersion);
         var container = new NodeContainer("es1-test-" + Guid.NewGuid().ToString("N")[..8], FreePorts.Next());
         var arguments = new List<string> { "run", "-d", "--name", container.Name, "--label", "cloud.test=es1", "-p", $"127.0.0.1:{container.Port}:9200",
             "-e", "node.name=" + container.Name, "-e", "cluster.name=es1-test" };
