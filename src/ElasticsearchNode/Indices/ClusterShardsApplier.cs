@@ -96,7 +96,10 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
     {
         try
         {
-            service.OpenShard(copy.Shard);
+            // A started copy not open here (a restart, or a slot a recovery closed): what the
+            // local files hold is what this node serves from now on, so say what that is.
+            var opened = service.OpenShard(copy.Shard);
+            LogOpenedStarted(copy.Index, copy.Shard, copy.AllocationId ?? "?", opened.LocalCheckpoint, opened.MaxSeqNo);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -144,13 +147,14 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             entry.Fail("cancelled");
+            LogRecoveryCancelled(copy.Index, copy.Shard, copy.AllocationId!, service.Shards[copy.Shard].IsStarted);
             return;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             failure = ex.Message;
             entry.Fail(ex.Message);
-            LogRecoveryFailed(copy.Index, copy.Shard, ex.Message);
+            LogRecoveryFailed(copy.Index, copy.Shard, copy.AllocationId!, ex.Message);
             try
             {
                 service.CloseShard(copy.Shard, deleteFiles: true);
@@ -216,8 +220,14 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
     [LoggerMessage(Level = LogLevel.Information, Message = "recovered [{Index}][{Shard}] from [{Source}]: {Bytes} bytes, {Operations} operations in {Millis} ms")]
     private partial void LogRecovered(string index, int shard, string source, long bytes, long operations, long millis);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "recovery of [{Index}][{Shard}] failed: {Reason}")]
-    private partial void LogRecoveryFailed(string index, int shard, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "recovery of [{Index}][{Shard}] to copy [{AllocationId}] failed (its slot is closed and its files deleted): {Reason}")]
+    private partial void LogRecoveryFailed(string index, int shard, string allocationId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "recovery of [{Index}][{Shard}] to copy [{AllocationId}] cancelled (slot left open: {Open})")]
+    private partial void LogRecoveryCancelled(string index, int shard, string allocationId, bool open);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] started copy [{AllocationId}] was not open here: opened from its local files (local checkpoint {Checkpoint}, max seq_no {MaxSeqNo})")]
+    private partial void LogOpenedStarted(string index, int shard, string allocationId, long checkpoint, long maxSeqNo);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "[{Index}][{Shard}] failed to open")]
     private partial void LogOpenFailed(Exception exception, string index, int shard);

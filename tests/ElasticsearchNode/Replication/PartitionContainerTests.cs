@@ -77,13 +77,34 @@ public sealed class PartitionContainerTests
         var all = acknowledged.Concat(acknowledgedByLone).ToList();
         foreach (var node in cluster.Nodes)
         {
-            (await cluster.MissingAsync("events", node, all)).Should().BeEmpty($"every acknowledged write is readable through {node} (partitioned for {DateTimeOffset.UtcNow - partitioned:g})");
+            var missing = await cluster.MissingAsync("events", node, all);
+            if (missing.Count > 0)
+            {
+                await KeepLogsAsync(cluster, lone);
+            }
+
+            missing.Should().BeEmpty($"every acknowledged write is readable through {node} (partitioned for {DateTimeOffset.UtcNow - partitioned:g})");
         }
 
         await cluster.RequireAsync(HttpMethod.Post, lone, "/events/_refresh");
         var count = await cluster.GetAsync(lone, "/events/_count");
         count.GetProperty("_shards").GetProperty("failed").GetInt32().Should().Be(0);
         count.GetProperty("count").GetInt64().Should().BeGreaterThanOrEqualTo(all.Count);
+    }
+
+    /// <summary>Keeps every node's whole log and the shard table beside the failure (printed path), since the containers go with the cluster.</summary>
+    private static async Task KeepLogsAsync(ContainerCluster cluster, string lone)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "partition-test-" + DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(directory);
+        foreach (var node in cluster.Nodes)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, node + ".log"), await cluster.LogsAsync(node, 100_000));
+            using var shards = await cluster.SendAsync(HttpMethod.Get, node, "/_cat/shards?v");
+            await File.WriteAllTextAsync(Path.Combine(directory, node + ".shards"), await shards.Content.ReadAsStringAsync());
+        }
+
+        Console.Error.WriteLine($"partition test failed (lone node {lone}): node logs and shard tables kept in {directory}");
     }
 
     private static async Task WriteUntilStoppedAsync(ContainerCluster cluster, string node, ConcurrentBag<string> acknowledged, CancellationToken stop)
