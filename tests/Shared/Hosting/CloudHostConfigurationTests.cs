@@ -28,6 +28,20 @@ public sealed class CloudHostConfigurationTests
     }
 
     [Fact]
+    public async Task CreateBuilder_TwoHostsInOneProcess_EachKeepsItsOwnLevels()
+    {
+        await using var quiet = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning"], DefaultUrls.Runner).Build();
+        var loggers = quiet.Services.GetRequiredService<ILoggerFactory>();
+        await using (var other = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner).Build())
+        {
+            other.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cloud.Other").IsEnabled(LogLevel.Information).Should().BeTrue();
+        }
+
+        loggers.CreateLogger("Cloud.Quiet").IsEnabled(LogLevel.Information).Should().BeFalse("another host's levels are not this one's");
+        loggers.CreateLogger("Cloud.Quiet").IsEnabled(LogLevel.Warning).Should().BeTrue("disposing another host leaves this one's logger working");
+    }
+
+    [Fact]
     public async Task CreateBuilder_NoLevelConfigured_LogsInformation()
     {
         var builder = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner);
