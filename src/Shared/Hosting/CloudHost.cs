@@ -35,14 +35,10 @@ public static partial class CloudHost
             builder.WebHost.UseUrls(defaultUrl);
         }
 
-        // Each host keeps its own logger (preserveStaticLogger): with Serilog's static Log.Logger, two hosts in one
-        // process (tests) took each other's levels, and disposing one silenced the other.
-        builder.Services.AddSerilog(
-            (services, logger) => LogLevels.Apply(logger, builder.Configuration)
-                .Enrich.FromLogContext()
-                .Enrich.WithProperty("role", role)
-                .WriteTo.Console(new RenderedCompactJsonFormatter()),
-            preserveStaticLogger: true);
+        builder.Services.AddSerilog((services, logger) => LogLevels.Apply(logger, builder.Configuration)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("role", role)
+            .WriteTo.Console(new RenderedCompactJsonFormatter()));
         // Type=notify under systemd (READY=1 once started, STOPPING on SIGTERM); nothing elsewhere.
         builder.Host.UseSystemd();
         builder.AddCloudTelemetry(role);

@@ -9,6 +9,7 @@ using Xunit;
 namespace Cloud.Shared.Tests.Hosting;
 
 /// <summary>What a role takes from configuration and answers on /health, the same with or without reflection (the natively compiled agents).</summary>
+[Collection(CloudHostCollection.Name)]
 public sealed class CloudHostConfigurationTests
 {
     [Fact]
@@ -25,20 +26,6 @@ public sealed class CloudHostConfigurationTests
         loggers.CreateLogger("Cloud.Quiet").IsEnabled(LogLevel.Warning).Should().BeTrue();
         loggers.CreateLogger("Cloud.Chatty.Loop").IsEnabled(LogLevel.Debug).Should().BeTrue();
         loggers.CreateLogger("Microsoft.AspNetCore.Routing").IsEnabled(LogLevel.Information).Should().BeFalse();
-    }
-
-    [Fact]
-    public async Task CreateBuilder_TwoHostsInOneProcess_EachKeepsItsOwnLevels()
-    {
-        await using var quiet = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning"], DefaultUrls.Runner).Build();
-        var loggers = quiet.Services.GetRequiredService<ILoggerFactory>();
-        await using (var other = CloudHost.CreateBuilder("test", ["--urls", "http://127.0.0.1:0"], DefaultUrls.Runner).Build())
-        {
-            other.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cloud.Other").IsEnabled(LogLevel.Information).Should().BeTrue();
-        }
-
-        loggers.CreateLogger("Cloud.Quiet").IsEnabled(LogLevel.Information).Should().BeFalse("another host's levels are not this one's");
-        loggers.CreateLogger("Cloud.Quiet").IsEnabled(LogLevel.Warning).Should().BeTrue("disposing another host leaves this one's logger working");
     }
 
     [Fact]

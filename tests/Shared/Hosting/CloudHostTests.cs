@@ -6,6 +6,7 @@ using Xunit;
 
 namespace Cloud.Shared.Tests.Hosting;
 
+[Collection(CloudHostCollection.Name)]
 public sealed class CloudHostTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Xunit;
 namespace Cloud.Shared.Tests.Hosting;
 
 /// <summary><c>--config /etc/cloud/&lt;role&gt;.json</c>, as the systemd units pass it.</summary>
+[Collection(CloudHostCollection.Name)]
 public sealed class ConfigurationFileTests
 {
     [Fact]
