@@ -14,7 +14,7 @@ namespace Cloud.Allocator.Tests.Integration;
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class AllocatorDockerTests(ZooKeeperFixture zk, ITestOutputHelper output)
+public sealed class AllocatorDockerTests(ZooKeeperServerFixture zk, ITestOutputHelper output)
 {
     private static readonly TimeSpan ContainerWait = TimeSpan.FromSeconds(90);
 

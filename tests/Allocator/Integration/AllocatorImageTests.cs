@@ -14,7 +14,7 @@ namespace Cloud.Allocator.Tests.Integration;
 /// <summary>An assignment whose image can never exist on the host is refused with a reason and holds nothing.</summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class AllocatorImageTests(ZooKeeperFixture zk, ITestOutputHelper output)
+public sealed class AllocatorImageTests(ZooKeeperServerFixture zk, ITestOutputHelper output)
 {
     [Fact]
     public async Task Assignment_VersionWithoutImageOrInvalid_RefusedWithReasonNoDefinitionNoCapacityNoPorts()

@@ -17,7 +17,7 @@ namespace Cloud.Allocator.Tests.Integration;
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class AllocatorPurgeTests(ZooKeeperFixture zk, ITestOutputHelper output)
+public sealed class AllocatorPurgeTests(ZooKeeperServerFixture zk, ITestOutputHelper output)
 {
     [Fact]
     public async Task PurgeRequest_InstancesNoLongerInForce_TheirDirsRemovedEverythingElseKept()

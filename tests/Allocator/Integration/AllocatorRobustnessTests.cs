@@ -11,7 +11,7 @@ namespace Cloud.Allocator.Tests.Integration;
 /// <summary>What must not take the allocator's other instances down with it: a missing work node, one instance's files.</summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class AllocatorRobustnessTests(ZooKeeperFixture zk, ITestOutputHelper output)
+public sealed class AllocatorRobustnessTests(ZooKeeperServerFixture zk, ITestOutputHelper output)
 {
     [Fact]
     public async Task WorkNodeGone_NotAuthoritative_DefinitionsAndCapacityKept()

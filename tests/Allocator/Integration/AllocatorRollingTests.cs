@@ -15,7 +15,7 @@ namespace Cloud.Allocator.Tests.Integration;
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class AllocatorRollingTests(ZooKeeperFixture zk, ITestOutputHelper output)
+public sealed class AllocatorRollingTests(ZooKeeperServerFixture zk, ITestOutputHelper output)
 {
     private static readonly TimeSpan ContainerWait = TimeSpan.FromSeconds(120);
     private static readonly string[] Names = ["instance-0", "instance-1"];

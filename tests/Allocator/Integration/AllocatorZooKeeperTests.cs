@@ -13,7 +13,7 @@ namespace Cloud.Allocator.Tests.Integration;
 /// <summary>The allocator against a real ZooKeeper, without a runner: what it advertises, writes and refuses.</summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class AllocatorZooKeeperTests(ZooKeeperFixture zk, ITestOutputHelper output)
+public sealed class AllocatorZooKeeperTests(ZooKeeperServerFixture zk, ITestOutputHelper output)
 {
     private static readonly string[] InstanceNames = ["instance-0", "instance-1"];
 

@@ -4,6 +4,7 @@ using Cloud.Allocator.Tests.Support;
 using Cloud.Shared.Allocators;
 using Cloud.Shared.Coordination;
 using Cloud.Shared.Serialization;
+using Cloud.Testing;
 using Cloud.ZooKeeper;
 using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,7 +19,7 @@ namespace Cloud.Allocator.Tests.Integration;
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class InstanceNodeAclTests(ZooKeeperFixture zk)
+public sealed class InstanceNodeAclTests(ZooKeeperServerFixture zk)
 {
     private readonly string _clusterId = "acl" + Guid.NewGuid().ToString("N")[..10];
 
