@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,11 +17,9 @@ public sealed partial class ChildrenCache : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<CacheWork> _work = Channel.CreateUnbounded<CacheWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _lock = new();
-    private readonly List<Channel<ChildrenSnapshot>> _subscribers = [];
     private readonly Watcher _childrenWatcher;
     private readonly Watcher _dataWatcher;
-    private ChildrenSnapshot _current = ChildrenSnapshot.Empty;
+    private readonly SnapshotFeed<ChildrenSnapshot> _feed = new(ChildrenSnapshot.Empty, latestOnly: false);
     private Task _loop = Task.CompletedTask;
     private readonly bool _createIfMissing;
     private bool _resyncPending;
@@ -45,7 +42,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
 
     public string Path { get; }
 
-    public ChildrenSnapshot Current => Volatile.Read(ref _current);
+    public ChildrenSnapshot Current => _feed.Current;
 
     /// <summary>Raised on the cache loop after every snapshot that added, updated or removed children.</summary>
     public event Action<ChildrenChange>? Changed;
@@ -71,30 +68,8 @@ public sealed partial class ChildrenCache : IAsyncDisposable
     }
 
     /// <summary>Yields the current snapshot, then every new one until cancelled or the cache is disposed.</summary>
-    public async IAsyncEnumerable<ChildrenSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var channel = Channel.CreateUnbounded<ChildrenSnapshot>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        lock (_lock)
-        {
-            channel.Writer.TryWrite(_current);
-            _subscribers.Add(channel);
-        }
-
-        try
-        {
-            await foreach (var snapshot in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return snapshot;
-            }
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                _subscribers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<ChildrenSnapshot> WatchAsync(CancellationToken cancellationToken = default) =>
+        _feed.WatchAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -107,15 +82,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _work.Writer.TryComplete();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        lock (_lock)
-        {
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryComplete();
-            }
-
-            _subscribers.Clear();
-        }
+        _feed.Complete();
 
         _stop.Dispose();
     }
@@ -330,14 +297,7 @@ public sealed partial class ChildrenCache : IAsyncDisposable
         }
 
         var snapshot = new ChildrenSnapshot(children, previous.Version + 1, isConnected, pathExists);
-        lock (_lock)
-        {
-            Volatile.Write(ref _current, snapshot);
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryWrite(snapshot);
-            }
-        }
+        _feed.Publish(snapshot);
 
         if (!change.IsEmpty)
         {

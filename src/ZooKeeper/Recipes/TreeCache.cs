@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,10 +18,8 @@ public sealed partial class TreeCache : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<TreeWork> _work = Channel.CreateUnbounded<TreeWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _lock = new();
-    private readonly List<Channel<TreeSnapshot>> _subscribers = [];
     private readonly Watcher _watcher;
-    private TreeSnapshot _current;
+    private readonly SnapshotFeed<TreeSnapshot> _feed;
     private Task _loop = Task.CompletedTask;
     private bool _resyncPending = true;
     private bool _watchLost;
@@ -34,14 +31,14 @@ public sealed partial class TreeCache : IAsyncDisposable
         _client = client;
         Root = root;
         _logger = logger ?? NullLogger.Instance;
-        _current = TreeSnapshot.Empty(root);
+        _feed = new SnapshotFeed<TreeSnapshot>(TreeSnapshot.Empty(root), latestOnly: true);
         _watcher = Watcher.Create(OnWatchEvent);
     }
 
     public string Root { get; }
 
     /// <summary>The latest snapshot.</summary>
-    public TreeSnapshot Current => Volatile.Read(ref _current);
+    public TreeSnapshot Current => _feed.Current;
 
     /// <summary>
     /// Sets the recursive watch and reads the whole subtree before returning (retrying connection trouble
@@ -71,30 +68,8 @@ public sealed partial class TreeCache : IAsyncDisposable
     /// Yields the current snapshot, then newer ones until cancelled or the cache is disposed. A slow reader
     /// skips intermediate snapshots but always gets the latest: each is the whole state, not a delta.
     /// </summary>
-    public async IAsyncEnumerable<TreeSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var channel = Channel.CreateBounded<TreeSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        lock (_lock)
-        {
-            channel.Writer.TryWrite(_current);
-            _subscribers.Add(channel);
-        }
-
-        try
-        {
-            await foreach (var snapshot in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return snapshot;
-            }
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                _subscribers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<TreeSnapshot> WatchAsync(CancellationToken cancellationToken = default) =>
+        _feed.WatchAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -116,15 +91,7 @@ public sealed partial class TreeCache : IAsyncDisposable
             // The watch went with the session or the client; nothing is left to remove.
         }
 
-        lock (_lock)
-        {
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryComplete();
-            }
-
-            _subscribers.Clear();
-        }
+        _feed.Complete();
 
         _stop.Dispose();
     }
@@ -264,14 +231,7 @@ public sealed partial class TreeCache : IAsyncDisposable
         }
 
         var snapshot = new TreeSnapshot(Root, nodes, previous.Version + 1, authoritative);
-        lock (_lock)
-        {
-            Volatile.Write(ref _current, snapshot);
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryWrite(snapshot);
-            }
-        }
+        _feed.Publish(snapshot);
 
         LogPublished(_logger, Root, nodes.Count, snapshot.Version, authoritative);
     }
