@@ -1,4 +1,5 @@
 using Cloud.Constructor.Security;
+using Cloud.Constructor.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,22 @@ public static class RequestBody
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Reads the body as a strict JSON <typeparamref name="T"/>: the value, or the answer to send instead
+    /// (413 over the size limit, 400 with field errors when it does not parse).
+    /// </summary>
+    public static async Task<(T? Value, IResult? Refusal)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (await ReadAsync(request, cancellationToken) is not { } body)
+        {
+            return (null, TooLarge(request));
+        }
+
+        var (value, errors) = StrictJson.Read<T>(body);
+        return value is null ? (null, ApiResults.Errors(StatusCodes.Status400BadRequest, errors)) : (value, null);
     }
 
     public static IResult TooLarge(HttpRequest request) =>

@@ -39,16 +39,10 @@ public static class ClusterEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, bool? validate_only, ClusterStore store, PlatformReader platform, IOptions<ConstructorOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, ct);
-        if (body is null)
-        {
-            return RequestBody.TooLarge(request);
-        }
-
-        var (create, readErrors) = StrictJson.Read<CreateClusterRequest>(body);
+        var (create, refusal) = await RequestBody.ReadJsonAsync<CreateClusterRequest>(request, ct);
         if (create is null)
         {
-            return ApiResults.Errors(StatusCodes.Status400BadRequest, readErrors);
+            return refusal!;
         }
 
         var errors = ImmutableArray.CreateBuilder<ApiError>();
@@ -112,16 +106,10 @@ public static class ClusterEndpoints
 
     private static async Task<IResult> SubmitPlanAsync(string cluster_id, HttpRequest request, bool? validate_only, ClusterStore store, PlatformReader platform, IOptions<ConstructorOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, ct);
-        if (body is null)
-        {
-            return RequestBody.TooLarge(request);
-        }
-
-        var (plan, readErrors) = StrictJson.Read<PlanSpec>(body);
+        var (plan, refusal) = await RequestBody.ReadJsonAsync<PlanSpec>(request, ct);
         if (plan is null)
         {
-            return ApiResults.Errors(StatusCodes.Status400BadRequest, readErrors);
+            return refusal!;
         }
 
         if (await store.TryGetAsync(cluster_id, ct) is not { } snapshot)

@@ -23,15 +23,10 @@ public static class EnrollmentEndpoints
 
     private static async Task<IResult> IssueAsync(HttpRequest request, EnrollmentService enrollment, CancellationToken ct)
     {
-        if (await RequestBody.ReadAsync(request, ct) is not { } body)
-        {
-            return RequestBody.TooLarge(request);
-        }
-
-        var (input, readErrors) = StrictJson.Read<EnrollmentTokenRequest>(body);
+        var (input, refusal) = await RequestBody.ReadJsonAsync<EnrollmentTokenRequest>(request, ct);
         if (input is null)
         {
-            return ApiResults.Errors(StatusCodes.Status400BadRequest, readErrors);
+            return refusal!;
         }
 
         var errors = EnrollmentValidator.Validate(input);
@@ -48,15 +43,10 @@ public static class EnrollmentEndpoints
 
     private static async Task<IResult> EnrollAsync(HttpRequest request, EnrollmentService enrollment, CancellationToken ct)
     {
-        if (await RequestBody.ReadAsync(request, ct) is not { } body)
-        {
-            return RequestBody.TooLarge(request);
-        }
-
-        var (input, readErrors) = StrictJson.Read<HostEnrollmentRequest>(body);
+        var (input, refusal) = await RequestBody.ReadJsonAsync<HostEnrollmentRequest>(request, ct);
         if (input is null)
         {
-            return ApiResults.Errors(StatusCodes.Status400BadRequest, readErrors);
+            return refusal!;
         }
 
         var errors = EnrollmentValidator.Validate(input);

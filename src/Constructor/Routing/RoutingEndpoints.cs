@@ -59,16 +59,10 @@ public static class RoutingEndpoints
 
     private static async Task<IResult> PutOverrideAsync(string cluster_id, string override_id, HttpRequest request, ClusterStore store, PlatformReader platform, TimeProvider time, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, ct);
-        if (body is null)
-        {
-            return RequestBody.TooLarge(request);
-        }
-
-        var (input, readErrors) = StrictJson.Read<OverrideRequest>(body);
+        var (input, refusal) = await RequestBody.ReadJsonAsync<OverrideRequest>(request, ct);
         if (input is null)
         {
-            return ApiResults.Errors(StatusCodes.Status400BadRequest, readErrors);
+            return refusal!;
         }
 
         if (await store.TryGetAsync(cluster_id, ct) is null)
