@@ -1,7 +1,9 @@
+using Cloud.Proxy.FastPath;
 using Cloud.Shared.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cloud.Proxy;
 
@@ -36,6 +38,10 @@ public static class ProxyApplication
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
+
+            // Every endpoint, --urls ones included, first offers its connections to the fast path, which hands a
+            // connection to Kestrel's HTTP stack (and YARP) from the first request it does not take.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(listen.ApplicationServices.GetRequiredService<FastForwarder>().Middleware));
         });
         var app = builder.Build();
         app.UseCloudProxy();
