@@ -36,7 +36,7 @@ internal sealed partial class FastConnection
     {
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status502BadGateway;
-        var target = route.Target;
+        var target = route.Target!;
         var destination = LoadBalancer.Pick(target)!;
         var retriedElsewhere = false;
         var retriedStale = false;
@@ -90,7 +90,7 @@ internal sealed partial class FastConnection
         }
         finally
         {
-            _forwarder.Metrics.RequestEnded(route.Requested.ClusterId, status, started);
+            _forwarder.Metrics.RequestEnded(route.Requested!.ClusterId, status, started);
             _forwarder.Counters.CountForwarded();
         }
     }

@@ -74,7 +74,8 @@ internal sealed partial class FastConnection
                 }
 
                 input.AdvanceTo(buffer.GetPosition(consumed));
-                if (!await ForwardAsync(route, cancellationToken))
+                var keepAlive = route.IsForward ? await ForwardAsync(route, cancellationToken) : await RefuseAsync(route);
+                if (!keepAlive)
                 {
                     return false;
                 }
@@ -110,6 +111,14 @@ internal sealed partial class FastConnection
         if (!RequestHeadParser.TryParse(_request) || _forwarder.Router.Route(_request, _remote) is not { } found)
         {
             return Next.HandOff;
+        }
+
+        if (!found.IsForward)
+        {
+            // Refused: answered here when there is no body to skip; a refused upload is the ordinary path's to drain.
+            route = found;
+            consumed = headLength;
+            return _request.HasBody ? Next.HandOff : Next.Forward;
         }
 
         _retryable = RetryableRequests.IsRetryable(_request.Method, _request.Path);

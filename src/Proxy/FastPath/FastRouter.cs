@@ -2,18 +2,19 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Cloud.Proxy.Filtering;
+using Cloud.Proxy.Forwarding;
 using Cloud.Proxy.Routing;
 using Cloud.Shared.Hosting;
 using Cloud.Shared.Telemetry;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Cloud.Proxy.FastPath;
 
 /// <summary>
-/// The routing decisions of <see cref="Forwarding.ProxyRequestHandler"/> on a parsed head: cluster from
-/// <c>X-Found-Cluster</c> or Host, traffic filter, redirect, block. It only says where a request that will be
-/// forwarded goes; every other outcome (the proxy's own endpoints, 400/403/404/503 answers) returns null and the
-/// request is handed to the ordinary path, which gives the contract's answer and counts it.
+/// The routing decisions of <see cref="ProxyRequestHandler"/> on a parsed head: cluster from <c>X-Found-Cluster</c>
+/// or Host, traffic filter, redirect, block, with the same refusals (status, type, reason). The proxy's own endpoints
+/// and the rare heads it does not decode (a repeated <c>X-Found-Cluster</c>, non-ASCII names) go to the ordinary path.
 /// </summary>
 internal sealed class FastRouter
 {
@@ -23,14 +24,17 @@ internal sealed class FastRouter
     private readonly RouteTable _routes;
     private readonly ClusterIdResolver _resolver;
     private readonly ClientAddressResolver _clients;
+    private readonly RoutingState _state;
 
-    public FastRouter(RouteTable routes, ClientAddressResolver clients, IOptions<ProxyOptions> options)
+    public FastRouter(RouteTable routes, RoutingState state, ClientAddressResolver clients, IOptions<ProxyOptions> options)
     {
         _routes = routes;
+        _state = state;
         _clients = clients;
         _resolver = new ClusterIdResolver(options.Value.Domain);
     }
 
+    /// <summary>Null when the request is left to the ordinary path.</summary>
     public FastRoute? Route(RequestHead head, IPAddress? remote)
     {
         if (head.ClusterHeaderRepeated || IsOwnEndpoint(head.Path))
@@ -46,23 +50,45 @@ internal sealed class FastRouter
         }
 
         var clusterId = _resolver.Resolve(header[..headerLength], host[..hostLength], out var conflicting);
-        if (conflicting || clusterId.IsEmpty || !_routes.TryGet(clusterId, out var route))
+        if (conflicting)
         {
-            return null;
+            return FastRoute.Refuse(new FastRefusal(StatusCodes.Status400BadRequest, ElasticsearchErrors.IllegalArgument,
+                $"header [{ClusterIdResolver.ClusterHeader}] names more than one cluster [{header[..headerLength].ToString()}]", "conflicting_header"));
         }
 
-        if (route.AllowedSources is not null && !route.Admits(ClientAddress(head, remote)))
+        if (clusterId.IsEmpty)
         {
-            return null;
+            return FastRoute.Refuse(new FastRefusal(StatusCodes.Status404NotFound, ElasticsearchErrors.NoCluster,
+                $"no cluster in the request: send Host [<cluster_id>.<domain>] or header [{ClusterIdResolver.ClusterHeader}]", "no_cluster"));
+        }
+
+        if (!_routes.TryGet(clusterId, out var route))
+        {
+            return FastRoute.Refuse(_state.IsLoaded
+                ? new FastRefusal(StatusCodes.Status404NotFound, ElasticsearchErrors.UnknownCluster, $"no such cluster [{clusterId}]", "unknown_cluster")
+                : new FastRefusal(StatusCodes.Status503ServiceUnavailable, ElasticsearchErrors.Unavailable, "the proxy is still loading its routes", "loading"));
+        }
+
+        if (route.AllowedSources is not null && ClientAddress(head, remote) is var client && !route.Admits(client))
+        {
+            return FastRoute.Refuse(new FastRefusal(StatusCodes.Status403Forbidden, ElasticsearchErrors.Forbidden,
+                $"client address [{client}] is not allowed by the traffic filter of cluster [{route.ClusterId}]"), route);
         }
 
         var target = route;
         if (route.Kind == RouteKind.Redirect && (!_routes.TryGet(route.Decision.RedirectTo!, out target) || target.Kind != RouteKind.Forward))
         {
-            return null;
+            return FastRoute.Refuse(new FastRefusal(StatusCodes.Status503ServiceUnavailable, ElasticsearchErrors.Unavailable,
+                $"cluster [{route.ClusterId}] is redirected to [{route.Decision.RedirectTo}], which has no routable instance"), route);
         }
 
-        return target.Kind == RouteKind.Blocked || target.All.Length == 0 ? null : new FastRoute(route, target);
+        if (target.Kind == RouteKind.Blocked || target.All.Length == 0)
+        {
+            return FastRoute.Refuse(new FastRefusal(StatusCodes.Status503ServiceUnavailable, ElasticsearchErrors.Unavailable,
+                target.Decision.Reason ?? $"cluster [{target.ClusterId}] has no routable instance"), route);
+        }
+
+        return FastRoute.Forward(route, target);
     }
 
     private IPAddress? ClientAddress(RequestHead head, IPAddress? remote) =>

@@ -83,6 +83,15 @@ internal static class HeadWriter
         output.Advance(n);
     }
 
+    /// <summary>The head of one of the proxy's own answers.</summary>
+    public static void WriteRefusal(PipeWriter output, int status, string contentType, int contentLength, bool close)
+    {
+        var reason = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+        var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: {contentType}\r\nContent-Length: {contentLength}\r\n{(close ? "Connection: close\r\n" : string.Empty)}\r\n";
+        var span = output.GetSpan(head.Length);
+        output.Advance(Encoding.ASCII.GetBytes(head, span));
+    }
+
     private static int LinesSize(HeaderLine[] lines, int count)
     {
         var size = 0;
