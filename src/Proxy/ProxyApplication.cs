@@ -28,6 +28,15 @@ public static class ProxyApplication
     {
         var builder = CloudHost.CreateBuilder("proxy", [.. Defaults, .. args], DefaultUrls.Proxy);
         builder.Services.AddCloudProxy(builder.Configuration);
+        var proxyOptions = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        if (proxyOptions.InlineSocketCompletions)
+        {
+            // Read once, when the process's first socket is used (the host has opened none yet): in a process that
+            // already used sockets (a test host) only Kestrel's and the instance connections' scheduling changes.
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();

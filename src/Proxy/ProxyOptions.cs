@@ -26,6 +26,13 @@ public sealed class ProxyOptions
     /// </summary>
     public bool FastPath { get; set; } = true;
 
+    /// <summary>
+    /// Socket completions and the fast path's continuations run on the socket (epoll) threads instead of hopping to
+    /// the thread pool, HAProxy's own model: sets <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> for the process
+    /// (before its first socket) and Kestrel's and the instance connections' <c>UnsafePreferInlineScheduling</c>.
+    /// </summary>
+    public bool InlineSocketCompletions { get; set; }
+
     /// <summary>Requests whose headers are larger than this get 431 from Kestrel.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;

@@ -38,6 +38,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<FastRouter>();
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<FastPathCounters>();
+        services.AddSingleton<IdleConnectionReaper>();
         services.AddSingleton<FastForwarder>();
         services.AddSingleton<ZooKeeperOverrideAudit>();
         services.AddSingleton<IOverrideAudit>(sp => sp.GetRequiredService<ZooKeeperOverrideAudit>());

@@ -25,7 +25,7 @@ internal sealed class BackendConnector : IDisposable
     public BackendConnector(IOptions<ProxyOptions> options, ILoggerFactory loggers)
     {
         _connectTimeout = TimeSpan.FromMilliseconds(options.Value.ConnectTimeoutMilliseconds);
-        _factory = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), loggers.CreateLogger<BackendConnector>());
+        _factory = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = options.Value.InlineSocketCompletions }, loggers.CreateLogger<BackendConnector>());
     }
 
     public BackendPool Pool(DestinationState destination) =>

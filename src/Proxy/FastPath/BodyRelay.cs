@@ -10,7 +10,7 @@ namespace Cloud.Proxy.FastPath;
 internal static class BodyRelay
 {
     /// <summary>Copies the body and flushes it (the head written before it too, even when there is no body).</summary>
-    public static async ValueTask<RelayResult> CopyAsync(PipeReader from, PipeWriter to, BodyFraming framing, long contentLength, CancellationToken cancellationToken)
+    public static async ValueTask<RelayResult> CopyAsync(PipeReader from, PipeWriter to, BodyFraming framing, long contentLength, ActivityClock clock, CancellationToken cancellationToken)
     {
         if (framing == BodyFraming.None || (framing == BodyFraming.ContentLength && contentLength == 0))
         {
@@ -22,6 +22,7 @@ internal static class BodyRelay
         while (true)
         {
             var result = await from.ReadAsync(cancellationToken);
+            clock.Touch();
             var buffer = result.Buffer;
             long take = framing switch
             {

@@ -41,6 +41,7 @@ internal sealed partial class FastConnection
         var retriedElsewhere = false;
         var retriedStale = false;
         var fresh = false;
+        _clock.RequestStarted();
         try
         {
             while (true)
@@ -90,6 +91,7 @@ internal sealed partial class FastConnection
         }
         finally
         {
+            _clock.RequestEnded();
             _forwarder.Metrics.RequestEnded(route.Requested!.ClusterId, status, started);
             _forwarder.Counters.CountForwarded();
         }
@@ -144,7 +146,7 @@ internal sealed partial class FastConnection
             var closeClient = _request.Close || framing == BodyFraming.UntilClose;
             responseStarted = true;
             HeadWriter.WriteResponse(_client.Transport.Output, _response, target.ClusterId, destination.InstanceName, closeClient);
-            var relayed = await BodyRelay.CopyAsync(connection.Input, _client.Transport.Output, framing, _response.ContentLength, cancellationToken);
+            var relayed = await BodyRelay.CopyAsync(connection.Input, _client.Transport.Output, framing, _response.ContentLength, _clock, cancellationToken);
             keepBackend = relayed == RelayResult.Done && !_response.Close && framing != BodyFraming.UntilClose;
             return (relayed == RelayResult.Done ? Outcome.Answered : Outcome.Broken, reused, !closeClient);
         }
@@ -184,7 +186,7 @@ internal sealed partial class FastConnection
         }
 
         var framing = _request.Chunked ? BodyFraming.Chunked : BodyFraming.ContentLength;
-        return await BodyRelay.CopyAsync(_client.Transport.Input, output, framing, _request.ContentLength, cancellationToken);
+        return await BodyRelay.CopyAsync(_client.Transport.Input, output, framing, _request.ContentLength, _clock, cancellationToken);
     }
 
     /// <summary>

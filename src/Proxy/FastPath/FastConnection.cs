@@ -22,6 +22,7 @@ internal sealed partial class FastConnection
     private readonly IPAddress? _remote;
     private readonly RequestHead _request = new();
     private readonly ResponseHead _response = new();
+    private readonly ActivityClock _clock = new();
     private byte[] _body = [];
     private int _bodyLength;
 
@@ -51,6 +52,7 @@ internal sealed partial class FastConnection
     {
         var input = _client.Transport.Input;
         var cancellationToken = _client.ConnectionClosed;
+        _forwarder.Reaper.Add(_client, _clock);
         try
         {
             while (true)
@@ -84,6 +86,11 @@ internal sealed partial class FastConnection
         catch (Exception ex) when (IsConnectionEnd(ex, cancellationToken))
         {
             return false;
+        }
+        finally
+        {
+            // Handed off or closed: Kestrel applies its own limits from here.
+            _forwarder.Reaper.Remove(_client);
         }
     }
 

@@ -15,12 +15,13 @@ internal sealed class FastForwarder
     // is still seen whole and handed to it.
     private const int RequestLineAllowance = 8 * 1024;
 
-    public FastForwarder(FastRouter router, BackendConnector connector, ProxyMetrics metrics, FastPathCounters counters, IOptions<ProxyOptions> options)
+    public FastForwarder(FastRouter router, BackendConnector connector, ProxyMetrics metrics, FastPathCounters counters, IdleConnectionReaper reaper, IOptions<ProxyOptions> options)
     {
         Router = router;
         Connector = connector;
         Metrics = metrics;
         Counters = counters;
+        Reaper = reaper;
         Enabled = options.Value.FastPath;
         MaxRequestHead = options.Value.MaxRequestHeadersBytes + RequestLineAllowance;
     }
@@ -34,6 +35,8 @@ internal sealed class FastForwarder
     public ProxyMetrics Metrics { get; }
 
     public FastPathCounters Counters { get; }
+
+    public IdleConnectionReaper Reaper { get; }
 
     public int MaxRequestHead { get; }
 

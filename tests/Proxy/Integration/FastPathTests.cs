@@ -282,6 +282,25 @@ public sealed class FastPathTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task IdleKeptAliveClientConnection_ClosedAfterKestrelsKeepAliveTimeout()
+    {
+        await using var backend = new RawBackend(_ => Answer("ok"));
+        var clusterId = await ClusterAsync(backend.Port);
+        var reaper = Proxy.Services.GetRequiredService<IdleConnectionReaper>();
+        await using var client = await RawClient.ConnectAsync(Proxy.Port);
+        var request = $"GET / HTTP/1.1\r\nHost: {clusterId}.localhost\r\n\r\n";
+        await client.SendAsync(request);
+        (await client.Reader.ReadResponseAsync(Timeout)).Body.Should().Be("ok");
+
+        reaper.Sweep(Environment.TickCount64 + (long)TimeSpan.FromSeconds(60).TotalMilliseconds);
+        await client.SendAsync(request);
+        (await client.Reader.ReadResponseAsync(Timeout)).Body.Should().Be("ok", "a minute idle is within Kestrel's 130 s");
+
+        reaper.Sweep(Environment.TickCount64 + (long)TimeSpan.FromSeconds(131).TotalMilliseconds);
+        (await client.Reader.EndsWithinAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("past the keep-alive timeout the proxy closes it");
+    }
+
+    [Fact]
     public async Task ProxyHealth_OnAFastPathConnection_AnsweredByTheProxyItself()
     {
         await using var backend = await BackendStub.StartAsync("node-h");
