@@ -14,7 +14,7 @@ namespace Cloud.Proxy.FastPath;
 /// <summary>
 /// The routing decisions of <see cref="ProxyRequestHandler"/> on a parsed head: cluster from <c>X-Found-Cluster</c>
 /// or Host, traffic filter, redirect, block, with the same refusals (status, type, reason). The proxy's own endpoints
-/// and the rare heads it does not decode (a repeated <c>X-Found-Cluster</c>, non-ASCII names) go to the ordinary path.
+/// and the rare heads it does not decode (non-ASCII or very long names) go to the ordinary path.
 /// </summary>
 internal sealed class FastRouter
 {
@@ -37,14 +37,14 @@ internal sealed class FastRouter
     /// <summary>Null when the request is left to the ordinary path.</summary>
     public FastRoute? Route(RequestHead head, IPAddress? remote)
     {
-        if (head.ClusterHeaderRepeated || IsOwnEndpoint(head.Path))
+        if (IsOwnEndpoint(head.Path))
         {
             return null;
         }
 
         Span<char> header = stackalloc char[MaxNameLength];
         Span<char> host = stackalloc char[MaxNameLength];
-        if (!TryDecode(head.Slice(head.ClusterHeader), header, out var headerLength) || !TryDecode(head.Slice(head.Host), host, out var hostLength))
+        if (!TryDecodeClusterHeader(head, header, out var headerLength) || !TryDecode(head.Slice(head.Host), host, out var hostLength))
         {
             return null;
         }
@@ -106,6 +106,33 @@ internal sealed class FastRouter
     // The ordinary path compares PathString values, which ASP.NET Core matches case-insensitively.
     private static bool IsPath(ReadOnlySpan<byte> path, string own) =>
         path.Length == own.Length && Ascii.EqualsIgnoreCase(path, own);
+
+    /// <summary>The <c>X-Found-Cluster</c> values joined by commas, as the ordinary path reads them.</summary>
+    private static bool TryDecodeClusterHeader(RequestHead head, Span<char> chars, out int length)
+    {
+        length = 0;
+        for (var i = 0; i < head.ClusterHeaderCount; i++)
+        {
+            if (i > 0)
+            {
+                if (length == chars.Length)
+                {
+                    return false;
+                }
+
+                chars[length++] = ',';
+            }
+
+            if (!TryDecode(head.Slice(head.ClusterHeader(i)), chars[length..], out var written))
+            {
+                return false;
+            }
+
+            length += written;
+        }
+
+        return true;
+    }
 
     private static bool TryDecode(ReadOnlySpan<byte> bytes, Span<char> chars, out int length)
     {

@@ -9,7 +9,10 @@ internal sealed class RequestHead
 {
     private const int MaxNamedInConnection = 8;
 
+    private const int MaxClusterHeaders = 4;
+
     private readonly Range[] _namedInConnection = new Range[MaxNamedInConnection];
+    private readonly Range[] _clusterHeaders = new Range[MaxClusterHeaders];
 
     public byte[] Bytes { get; private set; } = new byte[4096];
 
@@ -35,10 +38,11 @@ internal sealed class RequestHead
 
     public Range Host { get; set; }
 
-    /// <summary><c>X-Found-Cluster</c>: the first line's value; <see cref="ClusterHeaderRepeated"/> when there are more.</summary>
-    public Range ClusterHeader { get; set; }
-
-    public bool ClusterHeaderRepeated { get; set; }
+    /// <summary>
+    /// How many <c>X-Found-Cluster</c> lines there are (npm's @elastic/elasticsearch 9 sends two); their values are
+    /// <see cref="ClusterHeader(int)"/>.
+    /// </summary>
+    public int ClusterHeaderCount { get; private set; }
 
     public Range ForwardedFor { get; set; }
 
@@ -81,8 +85,7 @@ internal sealed class RequestHead
         MethodLength = 0;
         Target = default;
         Host = default;
-        ClusterHeader = default;
-        ClusterHeaderRepeated = false;
+        ClusterHeaderCount = 0;
         ForwardedFor = default;
         ContentLength = -1;
         Chunked = false;
@@ -111,6 +114,20 @@ internal sealed class RequestHead
         }
 
         _namedInConnection[NamedInConnectionCount++] = name;
+        return true;
+    }
+
+    public Range ClusterHeader(int index) => _clusterHeaders[index];
+
+    /// <summary>Remembers an <c>X-Found-Cluster</c> value; false when there are more lines than any client sends.</summary>
+    public bool AddClusterHeader(Range value)
+    {
+        if (ClusterHeaderCount == MaxClusterHeaders)
+        {
+            return false;
+        }
+
+        _clusterHeaders[ClusterHeaderCount++] = value;
         return true;
     }
 

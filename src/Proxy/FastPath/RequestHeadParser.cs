@@ -125,13 +125,9 @@ internal static class RequestHeadParser
                 entry.Drop = true;
                 break;
             case 15 when HttpSyntax.NameIs(name, "x-found-cluster"u8):
-                if (head.ClusterHeader.Equals(default(Range)))
+                if (!head.AddClusterHeader(valueRange))
                 {
-                    head.ClusterHeader = valueRange;
-                }
-                else
-                {
-                    head.ClusterHeaderRepeated = true;
+                    return false;
                 }
 
                 break;

@@ -28,7 +28,8 @@ public sealed class RequestHeadParserTests
         Encoding.ASCII.GetString(head.Slice(head.Target)).Should().Be("/idx/_search?q=1");
         Encoding.ASCII.GetString(head.Path).Should().Be("/idx/_search");
         Encoding.ASCII.GetString(head.Slice(head.Host)).Should().Be("c1.localhost:9200");
-        Encoding.ASCII.GetString(head.Slice(head.ClusterHeader)).Should().Be("c1");
+        head.ClusterHeaderCount.Should().Be(1);
+        Encoding.ASCII.GetString(head.Slice(head.ClusterHeader(0))).Should().Be("c1");
         Encoding.ASCII.GetString(head.Slice(head.ForwardedFor)).Should().Be("10.0.0.1");
         head.ContentLength.Should().Be(-1);
         head.HasBody.Should().BeFalse();

@@ -282,6 +282,28 @@ public sealed class FastPathTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task RepeatedClusterHeader_SameClusterForwarded_DifferentOnes400_OnTheFastPath()
+    {
+        await using var backend = await BackendStub.StartAsync("node-npm");
+        var clusterId = await ClusterAsync(backend.Port);
+        var forwardedBefore = Counters.Forwarded;
+        var handedOffBefore = Counters.HandedOff;
+        await using var client = await RawClient.ConnectAsync(Proxy.Port);
+
+        // As npm's @elastic/elasticsearch 9 sends a header given to its constructor: as written and lower-cased.
+        await client.SendAsync($"GET / HTTP/1.1\r\nHost: localhost:9200\r\nX-Found-Cluster: {clusterId}\r\nx-found-cluster: {clusterId}\r\n\r\n"
+            + $"GET / HTTP/1.1\r\nHost: localhost:9200\r\nX-Found-Cluster: {clusterId}\r\nX-Found-Cluster: other\r\n\r\n");
+        var (_, same) = await client.Reader.ReadResponseAsync(Timeout);
+        var (conflicting, error) = await client.Reader.ReadResponseAsync(Timeout);
+
+        JsonDocument.Parse(same).RootElement.Str("name").Should().Be("node-npm");
+        conflicting.Should().StartWith("HTTP/1.1 400 ");
+        JsonDocument.Parse(error).RootElement.GetProperty("error").Str("reason").Should().Be($"header [X-Found-Cluster] names more than one cluster [{clusterId},other]");
+        Counters.Forwarded.Should().Be(forwardedBefore + 2);
+        Counters.HandedOff.Should().Be(handedOffBefore);
+    }
+
+    [Fact]
     public async Task IdleKeptAliveClientConnection_ClosedAfterKestrelsKeepAliveTimeout()
     {
         await using var backend = new RawBackend(_ => Answer("ok"));
