@@ -1,7 +1,9 @@
+using Cloud.Proxy.FastPath;
 using Cloud.Shared.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cloud.Proxy;
 
@@ -26,6 +28,15 @@ public static class ProxyApplication
     {
         var builder = CloudHost.CreateBuilder("proxy", [.. Defaults, .. args], DefaultUrls.Proxy);
         builder.Services.AddCloudProxy(builder.Configuration);
+        var proxyOptions = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        if (proxyOptions.InlineSocketCompletions)
+        {
+            // Read once, when the process's first socket is used (the host has opened none yet): in a process that
+            // already used sockets (a test host) only Kestrel's and the instance connections' scheduling changes.
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
@@ -36,6 +47,10 @@ public static class ProxyApplication
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
+
+            // Every endpoint, --urls ones included, first offers its connections to the fast path, which hands a
+            // connection to Kestrel's HTTP stack (and YARP) from the first request it does not take.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(listen.ApplicationServices.GetRequiredService<FastForwarder>().Middleware));
         });
         var app = builder.Build();
         app.UseCloudProxy();

@@ -20,6 +20,19 @@ public sealed class ProxyOptions
     /// <summary>Peers (CIDRs) whose <c>X-Forwarded-For</c> is believed when applying traffic filters.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 
+    /// <summary>
+    /// Plain HTTP/1.1 requests go through the proxy's own forwarding core (FastPath/) instead of Kestrel's HTTP stack
+    /// and YARP; whatever it does not take (upgrades, HTTP/2, Expect, refusals, ...) still goes the ordinary way.
+    /// </summary>
+    public bool FastPath { get; set; } = true;
+
+    /// <summary>
+    /// Socket completions and the fast path's continuations run on the socket (epoll) threads instead of hopping to
+    /// the thread pool, HAProxy's own model: sets <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> for the process
+    /// (before its first socket) and Kestrel's and the instance connections' <c>UnsafePreferInlineScheduling</c>.
+    /// </summary>
+    public bool InlineSocketCompletions { get; set; }
+
     /// <summary>Requests whose headers are larger than this get 431 from Kestrel.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;

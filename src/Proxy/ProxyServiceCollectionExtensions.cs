@@ -1,4 +1,5 @@
 using Cloud.Proxy.Audit;
+using Cloud.Proxy.FastPath;
 using Cloud.Proxy.Feed;
 using Cloud.Proxy.Filtering;
 using Cloud.Proxy.Forwarding;
@@ -34,6 +35,11 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<ClientAddressResolver>();
         services.AddSingleton<ForwarderHttpClient>();
         services.AddSingleton<ProxyRequestHandler>();
+        services.AddSingleton<FastRouter>();
+        services.AddSingleton<BackendConnector>();
+        services.AddSingleton<FastPathCounters>();
+        services.AddSingleton<IdleConnectionReaper>();
+        services.AddSingleton<FastForwarder>();
         services.AddSingleton<ZooKeeperOverrideAudit>();
         services.AddSingleton<IOverrideAudit>(sp => sp.GetRequiredService<ZooKeeperOverrideAudit>());
         services.AddHostedService(sp => sp.GetRequiredService<ZooKeeperOverrideAudit>());

@@ -2,6 +2,7 @@ using System.Net;
 using Cloud.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Cloud.Proxy.Filtering;
 
@@ -32,15 +33,18 @@ internal sealed class ClientAddressResolver
         _trusted = [.. trusted];
     }
 
-    public IPAddress? Resolve(HttpContext context)
+    public IPAddress? Resolve(HttpContext context) => Resolve(context.Connection.RemoteIpAddress, context.Request.Headers[ForwardedFor]);
+
+    /// <summary>The client address judged for a connection from <paramref name="remote"/> carrying these <c>X-Forwarded-For</c> values.</summary>
+    public IPAddress? Resolve(IPAddress? remote, StringValues forwardedFor)
     {
-        var peer = Normalize(context.Connection.RemoteIpAddress);
+        var peer = Normalize(remote);
         if (peer is null || !IsTrusted(peer))
         {
             return peer;
         }
 
-        var header = context.Request.Headers[ForwardedFor];
+        var header = forwardedFor;
         for (var v = header.Count - 1; v >= 0; v--)
         {
             var hops = (header[v] ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -62,6 +66,9 @@ internal sealed class ClientAddressResolver
 
         return peer;
     }
+
+    /// <summary>Whether <c>X-Forwarded-For</c> matters for a connection from <paramref name="remote"/> (it comes from a trusted proxy).</summary>
+    public bool ReadsForwardedFor(IPAddress? remote) => Normalize(remote) is { } peer && IsTrusted(peer);
 
     private bool IsTrusted(IPAddress address)
     {

@@ -26,16 +26,24 @@ internal static class ElasticsearchErrors
         }
 
         response.StatusCode = status;
-        response.ContentType = "application/json; charset=UTF-8";
+        response.ContentType = ContentType;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(Body(status, type, reason), context.RequestAborted);
+        }
+    }
+
+    public const string ContentType = "application/json; charset=UTF-8";
+
+    /// <summary>The JSON body of a refusal (the fast path writes it itself).</summary>
+    public static byte[] Body(int status, string type, string reason)
+    {
         var cause = new Dictionary<string, string> { ["type"] = type, ["reason"] = reason };
         var body = new Dictionary<string, object>
         {
             ["error"] = new Dictionary<string, object> { ["root_cause"] = new[] { cause }, ["type"] = type, ["reason"] = reason },
             ["status"] = status,
         };
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await JsonSerializer.SerializeAsync(response.Body, body, cancellationToken: context.RequestAborted);
-        }
+        return JsonSerializer.SerializeToUtf8Bytes(body);
     }
 }

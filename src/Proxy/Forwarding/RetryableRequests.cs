@@ -9,6 +9,7 @@ namespace Cloud.Proxy.Forwarding;
 internal static class RetryableRequests
 {
     private static readonly string[] ReadOnlyPostEndpoints = ["_search", "_count", "_mget", "_msearch"];
+    private static readonly byte[][] ReadOnlyPostEndpointBytes = [.. ReadOnlyPostEndpoints.Select(e => System.Text.Encoding.ASCII.GetBytes(e))];
 
     public static bool IsRetryable(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || IsReadOnlyPost(request);
@@ -26,6 +27,30 @@ internal static class RetryableRequests
         foreach (var endpoint in ReadOnlyPostEndpoints)
         {
             if (last.Equals(endpoint, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The same rule on a raw request line (the fast path): <paramref name="path"/> without its query.</summary>
+    public static bool IsRetryable(ReadOnlySpan<byte> method, ReadOnlySpan<byte> path) =>
+        method.SequenceEqual("GET"u8) || method.SequenceEqual("HEAD"u8) || IsReadOnlyPost(method, path);
+
+    public static bool IsReadOnlyPost(ReadOnlySpan<byte> method, ReadOnlySpan<byte> path)
+    {
+        if (!method.SequenceEqual("POST"u8))
+        {
+            return false;
+        }
+
+        path = path.TrimEnd((byte)'/');
+        var last = path[(path.LastIndexOf((byte)'/') + 1)..];
+        foreach (var endpoint in ReadOnlyPostEndpointBytes)
+        {
+            if (last.SequenceEqual(endpoint))
             {
                 return true;
             }

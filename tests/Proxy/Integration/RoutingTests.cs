@@ -219,7 +219,7 @@ public sealed class RoutingTests(ProxyFixture fixture)
     [Fact]
     public async Task Health_AnsweredByTheProxy_AndLivenessNodeRegistered()
     {
-        using var response = await Proxy.Client.GetAsync("/_health");
+        using var response = await Proxy.Admin.GetAsync("/_health");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await Json.ReadAsync(response)).Str("status").Should().Be("ok");
