@@ -341,8 +341,10 @@ internal sealed partial class IndexShard : IDisposable
             _writer.Dispose();
             _translog.Dispose();
             _directory.Dispose();
-            _rollGate.Dispose();
-            _termGate.Dispose();
+
+            // The roll and term gates are not disposed: a replica write or a term change may still hold or wait on them
+            // when the shard closes (a recovery swap, a close on a state change), and ReaderWriterLockSlim.Dispose then
+            // throws, out of the close and the state application. The wait events they hold are reclaimed by the GC.
             _idLookups.Dispose();
         }
     }

@@ -40,10 +40,19 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
         {
             foreach (var slot in service.Shards.Where(s => s.Allocated))
             {
-                if (!mine.Any(s => s.Index == service.Metadata.Name && s.Shard == slot.Number))
+                var assigned = mine.FirstOrDefault(s => s.Index == service.Metadata.Name && s.Shard == slot.Number);
+                if (assigned is null)
                 {
                     LogClosed(service.Metadata.Name, slot.Number);
                     service.CloseShard(slot.Number, deleteFiles: true);
+                }
+                else if (slot.IsStarted && slot.AllocationId != assigned.AllocationId)
+                {
+                    // An older copy of this shard (this node was removed and rejoined: a partition, a restart the master
+                    // noticed) must not serve reads or take writes meant for the new copy while that one recovers.
+                    // Its files stay: a primary reassigned here from its local store reopens them.
+                    LogClosedStale(service.Metadata.Name, slot.Number, slot.AllocationId ?? "?", assigned.AllocationId ?? "?");
+                    service.CloseShard(slot.Number, deleteFiles: false, onlyCopy: slot.AllocationId);
                 }
             }
         }
@@ -60,7 +69,7 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
                 case ShardRoutingState.Started or ShardRoutingState.Relocating:
                     if (!service.Shards[copy.Shard].IsStarted && !_recoveries.ContainsKey(copy.AllocationId!))
                     {
-                        OpenLocal(service, copy);
+                        OpenLocal(service, copy, stopping);
                     }
 
                     break;
@@ -92,18 +101,36 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
         return Task.CompletedTask;
     }
 
-    private void OpenLocal(IndexService service, ShardRouting copy)
+    private void OpenLocal(IndexService service, ShardRouting copy, CancellationToken stopping)
     {
-        try
+        // A started copy not open here (a restart, or a slot a recovery closed) is reopened only from the files of that
+        // very copy: an empty directory, or another copy's, would serve reads without the documents the state says it
+        // holds. Such a copy is failed to the master instead, which recovers a new one from the primary (or promotes).
+        string? failure = null;
+        if (!ShardAllocationMarker.Holds(service.ShardPath(copy.Shard), copy.AllocationId!))
         {
-            // A started copy not open here (a restart, or a slot a recovery closed): what the
-            // local files hold is what this node serves from now on, so say what that is.
-            var opened = service.OpenShard(copy.Shard);
-            LogOpenedStarted(copy.Index, copy.Shard, copy.AllocationId ?? "?", opened.LocalCheckpoint, opened.MaxSeqNo);
+            failure = $"the local files of [{copy.Index}][{copy.Shard}] are not those of started copy [{copy.AllocationId}]";
+            var holder = ShardAllocationMarker.Read(service.ShardPath(copy.Shard)) ?? "none";
+            LogMissingLocalData(copy.Index, copy.Shard, copy.AllocationId!, holder);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        else
         {
-            LogOpenFailed(ex, copy.Index, copy.Shard);
+            try
+            {
+                var opened = service.OpenShard(copy.Shard, copy.AllocationId);
+                LogOpenedStarted(copy.Index, copy.Shard, copy.AllocationId!, opened.LocalCheckpoint, opened.MaxSeqNo);
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = ex.Message;
+                LogOpenFailed(ex, copy.Index, copy.Shard);
+            }
+        }
+
+        if (_recoveries.TryAdd(copy.AllocationId!, new CancellationTokenSource()))
+        {
+            _ = Task.Run(() => ReportAsync(copy, failure, stopping), stopping);
         }
     }
 
@@ -112,7 +139,7 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
         string? failure = null;
         try
         {
-            service.OpenShard(copy.Shard);
+            service.OpenShard(copy.Shard, copy.AllocationId);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -139,15 +166,19 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
 
             entry.SourceNode = source.Name;
             await using var peer = new PeerRecoverySource(node.Transport, source.TransportAddress, service.Metadata.Uuid, copy.Shard, copy.AllocationId!);
-            var (bytes, operations) = await ShardRecovery.RecoverAsync(service, copy.Shard, peer, time, cancellation);
+            var (bytes, operations) = await ShardRecovery.RecoverAsync(service, copy.Shard, copy.AllocationId!, peer, time, cancellation);
             await peer.FinishAsync(cancellation);
             entry.Complete(bytes, operations);
             LogRecovered(copy.Index, copy.Shard, source.Name, bytes, operations, entry.ElapsedMilliseconds);
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception ex) when (cancellation.IsCancellationRequested && ex is not OutOfMemoryException)
         {
+            // Cancelled, whatever the last step threw (a read cut off, a directory a newer recovery replaced): nothing is
+            // reported, and only this copy is closed if it got into the slot; a newer copy there is left alone.
             entry.Fail("cancelled");
-            LogRecoveryCancelled(copy.Index, copy.Shard, copy.AllocationId!, service.Shards[copy.Shard].IsStarted);
+            TryClose(service, copy);
+            var holder = service.AllocationOf(copy.Shard) ?? "none";
+            LogRecoveryCancelled(copy.Index, copy.Shard, copy.AllocationId!, holder);
             return;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -155,29 +186,39 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
             failure = ex.Message;
             entry.Fail(ex.Message);
             LogRecoveryFailed(copy.Index, copy.Shard, copy.AllocationId!, ex.Message);
-            try
-            {
-                service.CloseShard(copy.Shard, deleteFiles: true);
-            }
-            catch (IOException)
-            {
-                // The next assignment starts over in a fresh staging directory.
-            }
+            TryClose(service, copy);
         }
 
         await ReportAsync(copy, failure, cancellation);
     }
 
-    /// <summary>Tells whoever is master that the copy started (or failed), until the state no longer shows it initializing.</summary>
+    /// <summary>Closes <paramref name="copy"/> and deletes its files if it is the one in the slot; the next assignment starts over.</summary>
+    private static void TryClose(IndexService service, ShardRouting copy)
+    {
+        try
+        {
+            service.CloseShard(copy.Shard, deleteFiles: true, onlyCopy: copy.AllocationId);
+        }
+        catch (IOException)
+        {
+            // The next recovery replaces the directory whole.
+        }
+    }
+
+    /// <summary>
+    /// Tells whoever is master that the copy started (or failed), until the state no longer shows it initializing (a started
+    /// copy being failed: until the state no longer shows it at all).
+    /// </summary>
     private async Task ReportAsync(ShardRouting copy, string? failure, CancellationToken stopping)
     {
+        var waitingFor = copy.State == ShardRoutingState.Initializing ? ShardRoutingState.Initializing : (ShardRoutingState?)null;
         var request = new ShardStateRequest(copy.Index, copy.Shard, copy.AllocationId!, failure);
         try
         {
             while (!stopping.IsCancellationRequested)
             {
                 var current = node.State;
-                if (!current.Routing.Shards.Any(s => s.AllocationId == copy.AllocationId && s.State == ShardRoutingState.Initializing))
+                if (!current.Routing.Shards.Any(s => s.AllocationId == copy.AllocationId && (waitingFor is null || s.State == waitingFor)))
                 {
                     break;
                 }
@@ -223,8 +264,14 @@ internal sealed partial class ClusterShardsApplier(ClusterNode node, IndicesServ
     [LoggerMessage(Level = LogLevel.Warning, Message = "recovery of [{Index}][{Shard}] to copy [{AllocationId}] failed (its slot is closed and its files deleted): {Reason}")]
     private partial void LogRecoveryFailed(string index, int shard, string allocationId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "recovery of [{Index}][{Shard}] to copy [{AllocationId}] cancelled (slot left open: {Open})")]
-    private partial void LogRecoveryCancelled(string index, int shard, string allocationId, bool open);
+    [LoggerMessage(Level = LogLevel.Information, Message = "recovery of [{Index}][{Shard}] to copy [{AllocationId}] cancelled (the slot holds copy [{Holder}])")]
+    private partial void LogRecoveryCancelled(string index, int shard, string allocationId, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{Index}][{Shard}] started copy [{AllocationId}] is not open here and its directory holds copy [{Holder}]: failing it to the master instead of serving it")]
+    private partial void LogMissingLocalData(string index, int shard, string allocationId, string holder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] closed older copy [{Stale}]: copy [{Assigned}] is the one assigned here now")]
+    private partial void LogClosedStale(string index, int shard, string stale, string assigned);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] started copy [{AllocationId}] was not open here: opened from its local files (local checkpoint {Checkpoint}, max seq_no {MaxSeqNo})")]
     private partial void LogOpenedStarted(string index, int shard, string allocationId, long checkpoint, long maxSeqNo);

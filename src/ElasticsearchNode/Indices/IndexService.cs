@@ -80,14 +80,24 @@ internal sealed partial class IndexService : IShardDocumentFactory, IDisposable
         foreach (var shard in StartedShards)
         {
             // A promotion raises the term; the new primary writes with it, replicas refuse older ones.
-            shard.RaisePrimaryTerm(metadata.PrimaryTerm(shard.ShardId.Shard));
+            // A shard a recovery or a close took out of its slot meanwhile is no longer this index's concern.
+            try
+            {
+                shard.RaisePrimaryTerm(metadata.PrimaryTerm(shard.ShardId.Shard));
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 
     public string ShardPath(int number) => System.IO.Path.Combine(Path, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>Opens shard <paramref name="number"/> from its directory (replaying its translog), or returns it when open.</summary>
-    public IndexShard OpenShard(int number)
+    /// <summary>
+    /// Opens shard <paramref name="number"/> from its directory (replaying its translog), or returns it when open. With
+    /// <paramref name="allocationId"/> (a cluster node) the slot names that copy and the directory records it.
+    /// </summary>
+    public IndexShard OpenShard(int number, string? allocationId = null)
     {
         lock (_shardsGate)
         {
@@ -96,23 +106,89 @@ internal sealed partial class IndexService : IShardDocumentFactory, IDisposable
                 return open;
             }
 
-            var shardId = new ShardId(_metadata.Name, _metadata.Uuid, number);
-            var opened = IndexShard.Open(shardId, ShardPath(number), Analyzer, this, _metadata.PrimaryTerm(number), _ramBufferMb);
-            Shards = Shards.SetItem(number, new ShardSlot(number, opened, null));
-            return opened;
+            return OpenLocked(number, allocationId);
         }
     }
 
+    /// <summary>The copy the open slot <paramref name="number"/> holds (null when closed, or opened without one).</summary>
+    public string? AllocationOf(int number) => Shards[number] is { Shard: not null } slot ? slot.AllocationId : null;
+
     /// <summary>Closes shard <paramref name="number"/> (another node holds it now); with <paramref name="deleteFiles"/> its directory goes too.</summary>
-    public void CloseShard(int number, bool deleteFiles)
+    public void CloseShard(int number, bool deleteFiles) => CloseShard(number, deleteFiles, onlyCopy: null);
+
+    /// <summary>
+    /// Closes shard <paramref name="number"/>; with <paramref name="onlyCopy"/> only when the slot holds that copy (a failed
+    /// recovery cleans up after itself, never after the copy that replaced it). Returns whether it closed.
+    /// </summary>
+    public bool CloseShard(int number, bool deleteFiles, string? onlyCopy)
     {
         IndexShard? shard;
         lock (_shardsGate)
         {
+            if (onlyCopy is not null && Shards[number].AllocationId != onlyCopy)
+            {
+                return false;
+            }
+
             shard = Shards[number].Shard;
             Shards = Shards.SetItem(number, ShardSlot.Elsewhere(number));
+            DisposeQuietly(shard, number);
+            if (deleteFiles && Directory.Exists(ShardPath(number)))
+            {
+                Directory.Delete(ShardPath(number), recursive: true);
+            }
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// A recovery's last step: the files copied into <paramref name="staging"/> replace whatever the shard's directory held
+    /// and are opened as copy <paramref name="allocationId"/>. Under the slot's gate and after a last look at
+    /// <paramref name="cancellationToken"/>: a recovery cancelled (its copy reassigned, or gone) never replaces the copy
+    /// that took its place, and a close that follows the cancellation always comes after a swap that preceded it.
+    /// </summary>
+    public IndexShard SwapIn(int number, string allocationId, string staging, CancellationToken cancellationToken)
+    {
+        lock (_shardsGate)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var previous = Shards[number].Shard;
+            Shards = Shards.SetItem(number, ShardSlot.Elsewhere(number));
+            DisposeQuietly(previous, number);
+            if (Directory.Exists(ShardPath(number)))
+            {
+                Directory.Delete(ShardPath(number), recursive: true);
+            }
+
+            Directory.Move(staging, ShardPath(number));
+            return OpenLocked(number, allocationId);
+        }
+    }
+
+    private IndexShard OpenLocked(int number, string? allocationId)
+    {
+        var shardId = new ShardId(_metadata.Name, _metadata.Uuid, number);
+        var opened = IndexShard.Open(shardId, ShardPath(number), Analyzer, this, _metadata.PrimaryTerm(number), _ramBufferMb);
+        if (allocationId is not null)
+        {
+            try
+            {
+                ShardAllocationMarker.Write(ShardPath(number), allocationId);
+            }
+            catch
+            {
+                opened.Dispose();
+                throw;
+            }
+        }
+
+        Shards = Shards.SetItem(number, new ShardSlot(number, opened, null, AllocationId: allocationId));
+        return opened;
+    }
+
+    private void DisposeQuietly(IndexShard? shard, int number)
+    {
         try
         {
             shard?.Dispose();
@@ -120,11 +196,6 @@ internal sealed partial class IndexService : IShardDocumentFactory, IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogShardCloseFailed(_logger, ex, $"[{_metadata.Name}][{number}]");
-        }
-
-        if (deleteFiles && Directory.Exists(ShardPath(number)))
-        {
-            Directory.Delete(ShardPath(number), recursive: true);
         }
     }
 

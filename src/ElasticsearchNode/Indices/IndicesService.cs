@@ -58,17 +58,26 @@ internal sealed partial class IndicesService : IDisposable
                 }
             }
 
+            // One index that cannot be brought in line (a shard closing underneath, a disk error) is logged and left for
+            // the next state: it must not stop the others, nor the shard allocation that runs after this on a cluster node.
             foreach (var (uuid, index) in wanted)
             {
-                if (_indices.TryGetValue(uuid, out var existing))
+                try
                 {
-                    existing.Update(index);
-                    continue;
-                }
+                    if (_indices.TryGetValue(uuid, out var existing))
+                    {
+                        existing.Update(index);
+                        continue;
+                    }
 
-                var opened = IndexService.Open(index, IndicesPath, _options.IndexBufferMb, _logger, openShards);
-                _indices[uuid] = opened;
-                LogIndexOpened(_logger, index.Name, uuid, index.NumberOfShards, opened.Health);
+                    var opened = IndexService.Open(index, IndicesPath, _options.IndexBufferMb, _logger, openShards);
+                    _indices[uuid] = opened;
+                    LogIndexOpened(_logger, index.Name, uuid, index.NumberOfShards, opened.Health);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    LogApplyFailed(_logger, ex, index.Name);
+                }
             }
         }
     }
@@ -116,7 +125,7 @@ internal sealed partial class IndicesService : IDisposable
                 Directory.Delete(path, recursive: true);
             }
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogDeleteFailed(_logger, ex, path);
         }
@@ -130,6 +139,9 @@ internal sealed partial class IndicesService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not delete {Path}")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "index [{Index}] could not be brought in line with the metadata; the next state retries")]
+    private static partial void LogApplyFailed(ILogger logger, Exception exception, string index);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refresh or flush of [{Index}] failed")]
     private static partial void LogMaintenanceFailed(ILogger logger, Exception exception, string index);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Cloud.ElasticsearchNode.Engine;
 using Cloud.ElasticsearchNode.Indices;
 
 namespace Cloud.ElasticsearchNode.Recovery;
@@ -17,27 +18,49 @@ internal static class ShardRecovery
     // (many Lucene files are small, so chunks of several files are in flight together).
     private const int ChunksInFlight = 4;
 
-    /// <summary>Recovers shard <paramref name="shard"/> of <paramref name="index"/>; returns (bytes copied, operations replayed).</summary>
-    public static async Task<(long Bytes, long Operations)> RecoverAsync(IndexService index, int shard, IShardRecoverySource source, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Recovers shard <paramref name="shard"/> of <paramref name="index"/> as copy <paramref name="allocationId"/>; returns
+    /// (bytes copied, operations replayed).
+    /// </summary>
+    public static async Task<(long Bytes, long Operations)> RecoverAsync(IndexService index, int shard, string allocationId, IShardRecoverySource source, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(allocationId);
         var start = await source.StartAsync(cancellationToken).ConfigureAwait(false);
-        var path = index.ShardPath(shard);
-        var staging = path + ".recovering";
-        if (Directory.Exists(staging))
+
+        // One staging directory per copy: a cancelled recovery still finishing its last reads when the shard is
+        // assigned here again must not write into, delete or swap in the new recovery's files.
+        var staging = StagingPath(index, shard, allocationId);
+        try
         {
-            Directory.Delete(staging, recursive: true);
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            var luceneDirectory = Path.Combine(staging, "index");
+            Directory.CreateDirectory(luceneDirectory);
+            var copied = await CopyFilesAsync(start.Files, luceneDirectory, source, cancellationToken).ConfigureAwait(false);
+            var opened = index.SwapIn(shard, allocationId, staging, cancellationToken);
+            return (copied, await ReplayAsync(opened, start.LocalCheckpoint, source, time, cancellationToken).ConfigureAwait(false));
         }
+        finally
+        {
+            TryDelete(staging);
+        }
+    }
 
-        var luceneDirectory = Path.Combine(staging, "index");
-        Directory.CreateDirectory(luceneDirectory);
-        var copied = await CopyFilesAsync(start.Files, luceneDirectory, source, cancellationToken).ConfigureAwait(false);
-        index.CloseShard(shard, deleteFiles: true);
-        Directory.Move(staging, path);
-        var opened = index.OpenShard(shard);
+    /// <summary>Where copy <paramref name="allocationId"/>'s files are gathered before they replace the shard's directory.</summary>
+    public static string StagingPath(IndexService index, int shard, string allocationId)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return index.ShardPath(shard) + ".recovering-" + allocationId;
+    }
 
-        long after = start.LocalCheckpoint;
+    /// <summary>Replays the source's operations after <paramref name="after"/> up to its max seq_no at the first answer; returns how many.</summary>
+    private static async Task<long> ReplayAsync(IndexShard opened, long after, IShardRecoverySource source, TimeProvider time, CancellationToken cancellationToken)
+    {
         long? end = null;
         long location = 0;
         long replayed = 0;
@@ -77,7 +100,22 @@ internal static class ShardRecovery
         }
 
         opened.Refresh();
-        return (copied, replayed);
+        return replayed;
+    }
+
+    private static void TryDelete(string staging)
+    {
+        try
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Left for the next recovery of this copy, which starts by deleting it.
+        }
     }
 
     /// <summary>

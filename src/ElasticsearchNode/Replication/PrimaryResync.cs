@@ -29,7 +29,7 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
     private static readonly TimeSpan PrepareTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<string, (long Term, Task Done)> _resyncs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Term, Task Done, bool Reopened)> _resyncs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private (long Term, long Version) _processed = (-1, -1);
     private TaskCompletionSource _processedChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -104,6 +104,13 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
                 continue;
             }
 
+            if (known && running.Reopened && term > running.Term)
+            {
+                // The new term a reopened primary asked for: its resync runs in it, and writes routed by this state wait for it too.
+                _resyncs[copy.AllocationId!] = (term, running.Done, true);
+                continue;
+            }
+
             var before = previous.Routing.Shards.FirstOrDefault(s => s.AllocationId == copy.AllocationId);
             var termBefore = previous.Metadata.Indices.TryGetValue(copy.Index, out var old) && old.Uuid == index.Uuid ? old.PrimaryTerms[copy.Shard] : term;
             var promoted = before is { Primary: false } && termBefore < term;
@@ -118,12 +125,14 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
                     LogResuming(copy.Index, copy.Shard, term);
                 }
 
-                _resyncs[copy.AllocationId!] = (term, Task.Run(() => ResyncAsync(copy, index, term, stopping), CancellationToken.None));
+                _resyncs[copy.AllocationId!] = reopened
+                    ? (term, Task.Run(() => ReopenAsync(copy, term, stopping), CancellationToken.None), true)
+                    : (term, Task.Run(() => ResyncAsync(copy, index, term, stopping), CancellationToken.None), false);
             }
             else if (!reopened)
             {
                 // Became primary by starting or by a relocation hand-off: its copies recovered from it, nothing to reconcile.
-                _resyncs[copy.AllocationId!] = (term, Task.CompletedTask);
+                _resyncs[copy.AllocationId!] = (term, Task.CompletedTask, false);
             }
         }
 
@@ -136,6 +145,31 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A primary reopened from its own files first takes a new term from the master (writes wait meanwhile), then resyncs
+    /// its copies in it: that finishes a resync the restart cut short and undoes operations its copies got that it lost.
+    /// </summary>
+    private async Task ReopenAsync(ShardRouting copy, long reopenedTerm, CancellationToken stopping)
+    {
+        long? term;
+        try
+        {
+            term = await PrimaryTermBump.RequestAsync(node, copy, reopenedTerm, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (term is null || !node.State.Metadata.Indices.TryGetValue(copy.Index, out var index))
+        {
+            return;
+        }
+
+        LogNewTerm(copy.Index, copy.Shard, reopenedTerm, index.PrimaryTerms[copy.Shard]);
+        await ResyncAsync(copy, index, index.PrimaryTerms[copy.Shard], stopping);
     }
 
     /// <summary>Retries until the resync is done or this copy is no longer the primary of that term; writes wait for it either way.</summary>
@@ -323,8 +357,11 @@ internal sealed partial class PrimaryResync(ClusterNode node, IndicesService ind
     [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] resynced {Copies} copies in primary term {Term}: floor seq_no {Floor}, numbering from {UpTo}, {Ids} ids written again")]
     private partial void LogResynced(string index, int shard, long term, int copies, long floor, long upTo, int ids);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] reopened as the active primary of term {Term}: resyncing its copies (again)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] reopened as the active primary of term {Term}: asking for a new term, then resyncing its copies (again)")]
     private partial void LogResuming(string index, int shard, long term);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{Index}][{Shard}] reopened primary moved from term {Old} to {Term}")]
+    private partial void LogNewTerm(string index, int shard, long old, long term);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "[{Index}][{Shard}] primary-replica resync in term {Term} failed; retrying while still primary")]
     private partial void LogResyncFailed(Exception exception, string index, int shard, long term);

@@ -18,6 +18,26 @@ internal sealed class SearchActions(ISearchCoordinator search)
         router.Add(["GET", "POST"], "/_search/scroll/{scroll_id}", ScrollAsync);
         router.Add("DELETE", "/_search/scroll", ClearScrollAsync);
         router.Add("DELETE", "/_search/scroll/{scroll_id}", ClearScrollAsync);
+        router.Add("POST", "/{index}/_pit", OpenPointInTimeAsync);
+        router.Add("DELETE", "/_pit", ClosePointInTimeAsync);
+    }
+
+    private async Task<RestResponse> OpenPointInTimeAsync(RestRequest request)
+    {
+        var keepAlive = request.Parameter("keep_alive") ?? throw ElasticsearchException.ActionRequestValidation("[keep_alive] is missing");
+        var (id, shards) = await search.OpenPointInTimeAsync(request.PathParameter("index")!, TimeValue.Parse(keepAlive), request.Aborted);
+        return RestResponse.Ok(new JsonObject
+        {
+            ["id"] = id,
+            ["_shards"] = new JsonObject { ["total"] = shards, ["successful"] = shards, ["skipped"] = 0, ["failed"] = 0 },
+        });
+    }
+
+    private async Task<RestResponse> ClosePointInTimeAsync(RestRequest request)
+    {
+        var id = request.JsonBody()?["id"]?.ToString() ?? throw ElasticsearchException.ActionRequestValidation("[id] is missing");
+        var freed = await search.ClosePointInTimeAsync([id], request.Aborted);
+        return new RestResponse(freed > 0 ? 200 : 404, new JsonObject { ["succeeded"] = true, ["num_freed"] = freed });
     }
 
     private async Task<RestResponse> SearchAsync(RestRequest request)
@@ -117,11 +137,14 @@ internal sealed class SearchActions(ISearchCoordinator search)
 
         hitsJson["max_score"] = scored && !float.IsNaN(response.MaxScore) && response.Hits.Count > 0 ? response.MaxScore : null;
         hitsJson["hits"] = hits;
-        var result = new JsonObject
+        var result = new JsonObject();
+        if (response.PitId is { } pitId)
         {
-            ["took"] = response.TookMs,
-            ["timed_out"] = false,
-        };
+            result["pit_id"] = pitId;
+        }
+
+        result["took"] = response.TookMs;
+        result["timed_out"] = false;
         if (response.ScrollId is { } scrollId)
         {
             result["_scroll_id"] = scrollId;

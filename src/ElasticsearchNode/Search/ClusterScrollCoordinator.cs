@@ -19,6 +19,9 @@ internal sealed class ClusterScrollCoordinator(ClusterNode node, IndicesService 
 {
     private static readonly TimeSpan DefaultKeepAlive = TimeSpan.FromMinutes(1);
 
+    /// <summary>The contexts this node holds; points in time keep theirs here too (<see cref="ClusterPitCoordinator"/>).</summary>
+    public ShardScrollContexts Contexts => contexts;
+
     public void Register()
     {
         node.Transport.Register<ScrollOpenRequest, ScrollPageResponse>(ScrollActions.Open, (r, _) => Task.FromResult(OpenLocal(r)));

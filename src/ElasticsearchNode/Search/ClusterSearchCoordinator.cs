@@ -15,15 +15,31 @@ namespace Cloud.ElasticsearchNode.Search;
 /// </summary>
 internal sealed class ClusterSearchCoordinator(ClusterNode node, IIndexMetadataService metadata, IndicesService indices, ClusterScrollCoordinator scrolls) : ISearchCoordinator
 {
+    private readonly ClusterPitCoordinator _pits = new(node, indices, scrolls.Contexts, scrolls);
+
     public void Register()
     {
         node.Transport.Register<ShardQueryRequest, ShardQueryResponse>(ShardQueryResponse.Action, (r, _) => Task.FromResult(ShardQueryResponse.From(QueryLocal(r))));
         scrolls.Register();
+        _pits.Register();
     }
 
     public async Task<SearchResponse> SearchAsync(string? indexExpression, SearchRequest request, TimeSpan? scroll, bool ignoreUnavailable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Pit is not null)
+        {
+            // As Elasticsearch: the point in time names the indices, and it is no scroll.
+            return indexExpression is not null || scroll is not null
+                ? throw new ElasticsearchException("action_request_validation_exception", $"Validation Failed: 1: [{(scroll is null ? "indices" : "scroll")}] cannot be used with point in time;", 400)
+                : await _pits.SearchAsync(request, cancellationToken);
+        }
+
+        if (ShardDocSort.PositionIn(request.Sort) >= 0)
+        {
+            throw ElasticsearchException.IllegalArgument("[_shard_doc] sort field cannot be used without [point in time]");
+        }
+
         var started = Stopwatch.GetTimestamp();
         var targets = IndexResolver.Resolve(metadata.Current, indexExpression, ignoreUnavailable);
         if (scroll is { } keepAlive)
@@ -61,6 +77,12 @@ internal sealed class ClusterSearchCoordinator(ClusterNode node, IIndexMetadataS
 
     public Task<int> ClearScrollAsync(IReadOnlyCollection<string> scrollIds, CancellationToken cancellationToken) =>
         scrolls.ClearAsync(scrollIds, cancellationToken);
+
+    public Task<(string Id, int Shards)> OpenPointInTimeAsync(string indices, TimeSpan keepAlive, CancellationToken cancellationToken) =>
+        _pits.OpenAsync(IndexResolver.Resolve(metadata.Current, indices, ignoreUnavailable: false), keepAlive, cancellationToken);
+
+    public Task<int> ClosePointInTimeAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        _pits.CloseAsync(ids, cancellationToken);
 
     private async Task<(ShardSearchResult? Result, ShardFailure? Failure)> QueryShardAsync(IndexMetadata index, int shard, SearchRequest request, int topN, CancellationToken cancellationToken)
     {

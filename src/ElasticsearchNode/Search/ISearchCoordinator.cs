@@ -1,3 +1,5 @@
+using Cloud.ElasticsearchNode.Errors;
+
 namespace Cloud.ElasticsearchNode.Search;
 
 /// <summary>
@@ -12,4 +14,12 @@ internal interface ISearchCoordinator
 
     /// <summary>Frees scroll contexts; returns how many existed.</summary>
     Task<int> ClearScrollAsync(IReadOnlyCollection<string> scrollIds, CancellationToken cancellationToken);
+
+    /// <summary>Opens a point in time over <paramref name="indices"/>; returns its id and the shards it covers. Cluster nodes only.</summary>
+    Task<(string Id, int Shards)> OpenPointInTimeAsync(string indices, TimeSpan keepAlive, CancellationToken cancellationToken) =>
+        throw ElasticsearchException.IllegalArgument("point in time is served by nodes of a cluster only");
+
+    /// <summary>Frees points in time; returns how many shard contexts existed.</summary>
+    Task<int> ClosePointInTimeAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        throw ElasticsearchException.IllegalArgument("point in time is served by nodes of a cluster only");
 }

@@ -22,7 +22,7 @@ internal static class LuceneSort
             fields.Add(Field(spec, mapping));
         }
 
-        if (docTiebreak && !specs.Any(s => s.Field == SortSpec.Doc))
+        if (docTiebreak && !specs.Any(s => s.Field is SortSpec.Doc or SortSpec.ShardDoc))
         {
             fields.Add(SortField.FIELD_DOC);
         }
@@ -36,7 +36,7 @@ internal static class LuceneSort
         {
             case SortSpec.Score:
                 return new SortField(null, SortFieldType.SCORE, !spec.Descending);
-            case SortSpec.Doc:
+            case SortSpec.Doc or SortSpec.ShardDoc:
                 return new SortField(null, SortFieldType.DOC, spec.Descending);
         }
 

@@ -34,6 +34,9 @@ internal sealed record SearchRequest
 
     public bool SeqNoPrimaryTerm { get; init; }
 
+    /// <summary>The point in time the search reads (no index in the path then), or null.</summary>
+    public PitSpec? Pit { get; init; }
+
     /// <summary>The <c>preference</c> parameter; <c>_only_local</c> reads only the copies on the node that coordinates the search.</summary>
     public string? Preference { get; init; }
 

@@ -29,8 +29,9 @@ internal static class SearchRequestParser
                     "search_after" => request with { SearchAfter = value as JsonArray ?? throw ElasticsearchException.Parsing("[search_after] must be an array") },
                     "min_score" => request with { MinScore = value?.GetValue<double>() },
                     "version" => request with { Version = value?.GetValue<bool>() ?? false },
+                    "pit" => request with { Pit = ParsePit(value) },
                     "seq_no_primary_term" => request with { SeqNoPrimaryTerm = value?.GetValue<bool>() ?? false },
-                    "timeout" or "stats" or "explain" or "highlight" or "stored_fields" or "docvalue_fields" or "fields" or "pit" or "terminate_after" or "profile" or "track_scores" or "indices_boost" or "collapse" or "rescore" or "suggest" or "post_filter" or "ext" or "runtime_mappings" or "script_fields" => request,
+                    "timeout" or "stats" or "explain" or "highlight" or "stored_fields" or "docvalue_fields" or "fields" or "terminate_after" or "profile" or "track_scores" or "indices_boost" or "collapse" or "rescore" or "suggest" or "post_filter" or "ext" or "runtime_mappings" or "script_fields" => request,
                     _ => throw ElasticsearchException.Parsing($"Unknown key for a {Kind(value)} in [{key}]."),
                 };
             }
@@ -96,6 +97,11 @@ internal static class SearchRequestParser
         JsonValue v when v.TryGetValue<int>(out var limit) => limit,
         _ => throw ElasticsearchException.Parsing("[track_total_hits] must be a boolean or a number"),
     };
+
+    private static PitSpec ParsePit(JsonNode? value) =>
+        value is JsonObject { } pit && pit["id"]?.GetValue<string>() is { Length: > 0 } id
+            ? new PitSpec(id, pit["keep_alive"]?.ToString())
+            : throw ElasticsearchException.Parsing("[pit] must be an object with an [id]");
 
     private static ImmutableArray<SortSpec> ParseSort(JsonNode? value)
     {

@@ -14,4 +14,7 @@ internal sealed record SearchResponse(
 {
     /// <summary>The request the hits answer, when the caller did not send it (a scroll page): what to render and how.</summary>
     public SearchRequest? Request { get; init; }
+
+    /// <summary>The point in time the search read, rendered as <c>pit_id</c>.</summary>
+    public string? PitId { get; init; }
 }

@@ -55,6 +55,38 @@ internal sealed class ShardScrollContexts : IDisposable
         }
     }
 
+    /// <summary>
+    /// A point in time's context: pins the shard's current searcher with no request of its own (each search brings one);
+    /// it lives until closed or until its keep-alive passes. Scroll's clear-all leaves it alone, as in Elasticsearch.
+    /// </summary>
+    public string OpenPit(IndexService index, IndexShard shard, TimeSpan keepAlive)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(shard);
+        var context = new Context(index, shard, shard.AcquireSearcher(), new SearchRequest()) { IsPit = true };
+        context.KeepUntil(_time.GetUtcNow() + keepAlive);
+        var id = NewId();
+        _contexts[id] = context;
+        return id;
+    }
+
+    /// <summary>Runs <paramref name="request"/> on a point in time's pinned searcher; a <paramref name="keepAlive"/> extends it from now.</summary>
+    public ShardSearchResult SearchPit(string contextId, SearchRequest request, int topN, int ordinal, TimeSpan? keepAlive)
+    {
+        var context = Find(contextId);
+        if (!context.IsPit)
+        {
+            throw ElasticsearchException.SearchContextMissing(contextId);
+        }
+
+        if (keepAlive is { } extend && _time.GetUtcNow() + extend > context.ExpiresAt)
+        {
+            context.KeepUntil(_time.GetUtcNow() + extend);
+        }
+
+        return ShardSearcher.Execute(context.Index, context.Shard, context.Lease, request, topN, null, ordinal);
+    }
+
     /// <summary>The next page of a context (the hits after those the previous merged pages took) and the request it pages; the keep-alive starts over.</summary>
     public (ShardSearchResult Page, SearchRequest Request) Next(string contextId, TimeSpan keepAlive)
     {
@@ -85,7 +117,7 @@ internal sealed class ShardScrollContexts : IDisposable
     public int Free(IEnumerable<string> contextIds, bool all)
     {
         var freed = 0;
-        foreach (var id in all ? [.. _contexts.Keys] : contextIds)
+        foreach (var id in all ? [.. _contexts.Where(c => !c.Value.IsPit).Select(c => c.Key)] : contextIds)
         {
             if (_contexts.TryRemove(id, out var context))
             {
@@ -146,6 +178,8 @@ internal sealed class ShardScrollContexts : IDisposable
         public SearchRequest Request { get; } = request;
 
         public Lock Gate { get; } = new();
+
+        public bool IsPit { get; init; }
 
         private long _expiresAt;
 

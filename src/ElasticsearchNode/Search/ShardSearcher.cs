@@ -11,15 +11,17 @@ namespace Cloud.ElasticsearchNode.Search;
 /// </summary>
 internal static class ShardSearcher
 {
-    public static ShardSearchResult Execute(IndexService index, IndexShard shard, SearcherLease lease, SearchRequest request, int topN, FieldDoc? after)
+    /// <param name="shardOrdinal">The shard's place in the point in time searched (for <c>_shard_doc</c>).</param>
+    public static ShardSearchResult Execute(IndexService index, IndexShard shard, SearcherLease lease, SearchRequest request, int topN, FieldDoc? after, int shardOrdinal = 0)
     {
         shard.CountQuery();
         var mapping = index.Metadata.Mappings;
         var query = new QueryTranslator(mapping, index.Analyzer).Translate(request.Query);
         var sort = LuceneSort.Build(request.Sort, mapping, docTiebreak: true);
+        var shardDoc = ShardDocSort.PositionIn(request.Sort);
         if (after is null && request.SearchAfter is { } searchAfter)
         {
-            after = LuceneSort.After(sort, searchAfter);
+            after = LuceneSort.After(sort, shardDoc < 0 ? searchAfter : ShardDocSort.ForShard(searchAfter, shardDoc, shardOrdinal));
         }
 
         var aggregations = request.Aggregations.IsEmpty ? null : new AggregationCollector(request.Aggregations, mapping);
@@ -38,12 +40,18 @@ internal static class ShardSearcher
             var docs = top.GetTopDocs();
             total = docs.TotalHits;
             maxScore = docs.MaxScore;
-            var userFields = sort.GetSort().Length - 1;
+            // Without _shard_doc the last Lucene key is the doc tiebreak added to the user's keys.
+            var userFields = sort.GetSort().Length - (shardDoc < 0 ? 1 : 0);
             for (var i = 0; i < docs.ScoreDocs.Length; i++)
             {
                 var fieldDoc = (FieldDoc)docs.ScoreDocs[i];
                 var stored = IndexShard.ReadStored(lease.Searcher.Doc(fieldDoc.Doc));
                 var sortValues = LuceneSort.Normalize(sort, fieldDoc.Fields, userFields);
+                if (shardDoc >= 0)
+                {
+                    sortValues[shardDoc] = ShardDocSort.Value(shardOrdinal, fieldDoc.Doc);
+                }
+
                 hits.Add(new SearchHit(index.Metadata.Name, shard.ShardId.Shard, stored, fieldDoc.Score, sortValues, i) { Cursor = fieldDoc });
             }
         }

@@ -73,6 +73,32 @@ public sealed class ContainerCluster : IAsyncDisposable
     }, Deadline, $"{name} to answer GET /");
 
     /// <summary>The node's last log lines, for failure messages.</summary>
+    /// <summary>
+    /// Keeps every node's whole log and shard table in a temp directory (path printed) beside a failure, since the
+    /// containers go with the cluster; returns the directory.
+    /// </summary>
+    public async Task<string> KeepLogsAsync(string label)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), label + "-" + DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(directory);
+        foreach (var node in Nodes)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, node + ".log"), await LogsAsync(node, 100_000));
+            try
+            {
+                using var shards = await SendAsync(HttpMethod.Get, node, "/_cat/shards?v");
+                await File.WriteAllTextAsync(Path.Combine(directory, node + ".shards"), await shards.Content.ReadAsStringAsync());
+            }
+            catch (HttpRequestException)
+            {
+                // A killed node has no shard table; its log is what is left.
+            }
+        }
+
+        Console.Error.WriteLine($"{label} failed: node logs and shard tables kept in {directory}");
+        return directory;
+    }
+
     public Task<string> LogsAsync(string name, int lines = 60) => DockerEngine.CliAsync("logs", "--tail", lines.ToString(System.Globalization.CultureInfo.InvariantCulture), ContainerOf(name));
 
     public Task KillAsync(string name) => DockerEngine.CliAsync("kill", ContainerOf(name));

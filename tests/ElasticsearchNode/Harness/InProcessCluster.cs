@@ -56,11 +56,15 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <summary>The name of the elected master, as <paramref name="from"/> sees it.</summary>
     public string MasterName(string from) => ClusterOf(_nodes[from]).State.MasterNode?.Name ?? throw new InvalidOperationException($"{from} knows no master");
 
-    /// <summary>Stops a node cleanly and starts it again on the same data folder, names and ports.</summary>
-    public async Task RestartAsync(string name)
+    /// <summary>
+    /// Stops a node cleanly and starts it again on the same data folder, names and ports; <paramref name="whileStopped"/>
+    /// gets the data folder in between (to take files away, as a lost disk would).
+    /// </summary>
+    public async Task RestartAsync(string name, Action<string>? whileStopped = null)
     {
         var dataPath = _nodes[name].DataPath;
         await _nodes[name].StopAsync();
+        whileStopped?.Invoke(dataPath);
         _nodes[name] = await InProcessNode.StartAsync(dataPath, settings: SettingsOf(name));
     }
 

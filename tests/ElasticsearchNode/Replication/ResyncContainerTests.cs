@@ -63,7 +63,17 @@ public sealed class ResyncContainerTests
 
         await Until(() => Task.FromResult(Volatile.Read(ref acknowledgedCount) >= 400), "the writers to get going");
         await cluster.KillAsync(victim);
-        await cluster.HealthAsync(survivors[0], "wait_for_nodes=2&wait_for_status=yellow");
+        try
+        {
+            await cluster.HealthAsync(survivors[0], "wait_for_nodes=2&wait_for_status=yellow");
+        }
+        catch (HttpRequestException)
+        {
+            // The survivors did not settle on two nodes: what each node did is the evidence.
+            await cluster.KeepLogsAsync("resync-test");
+            throw;
+        }
+
         await Until(async () => (await cluster.ShardsAsync(survivors[0])).Count(s => s.Primary && s.State == "STARTED") == 3, "every lost primary to be replaced");
         var before = Volatile.Read(ref acknowledgedCount);
         await Until(() => Task.FromResult(Volatile.Read(ref acknowledgedCount) >= before + 400), "writes to go on after the promotions");

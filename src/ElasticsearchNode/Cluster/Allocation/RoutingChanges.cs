@@ -96,6 +96,26 @@ internal static class RoutingChanges
         };
     }
 
+    /// <summary>
+    /// A primary reopened from its node's own files (a restart the master did not notice, a full-cluster restart) takes a new
+    /// term, as Elasticsearch gives every primary assigned anew one: copies then refuse operations an older incarnation sent.
+    /// Only when the copy is still that active primary and the term is still the one it reopened under, so a retried
+    /// request does not move the term twice.
+    /// </summary>
+    public static ClusterState ReopenPrimary(ClusterState state, ShardId id, string allocationId, long reopenedTerm)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var copy = state.Routing.Shards.FirstOrDefault(s => s.Id == id && s.AllocationId == allocationId);
+        if (copy is not { Primary: true, Active: true } || !state.Metadata.Indices.TryGetValue(id.Index, out var index)
+            || index.PrimaryTerms[id.Shard] != reopenedTerm)
+        {
+            return state;
+        }
+
+        var updated = index with { PrimaryTerms = index.PrimaryTerms.SetItem(id.Shard, reopenedTerm + 1) };
+        return state with { Metadata = state.Metadata with { Indices = state.Metadata.Indices.SetItem(id.Index, updated) } };
+    }
+
     /// <summary>A copy failed (or its node left): it goes, and a lost primary is replaced by promotion when an in-sync replica is active.</summary>
     public static ClusterState FailShard(ClusterState state, ShardId id, string allocationId, string reason, long now)
     {

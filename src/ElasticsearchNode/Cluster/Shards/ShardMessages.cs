@@ -21,6 +21,9 @@ internal static class ShardActions
 {
     public const string Started = "internal:cluster/shard/started";
     public const string Failed = "internal:cluster/shard/failure";
+
+    /// <summary>A primary reopened from local files asks for a new term; <see cref="ShardStateRequest.PrimaryTerm"/> is the one it reopened under.</summary>
+    public const string Reopened = "internal:cluster/shard/primary_reopened";
     public const string Files = "internal:index/shard/recovery/files";
     public const string FileChunk = "internal:index/shard/recovery/file_chunk";
 }

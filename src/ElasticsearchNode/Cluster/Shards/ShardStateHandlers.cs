@@ -18,6 +18,11 @@ internal static class ShardStateHandlers
             await coordinator.SubmitAsync($"shard-started {r.Index}[{r.Shard}]", s => RoutingChanges.StartShard(s, new ShardId(r.Index, r.Shard), r.AllocationId), ct).ConfigureAwait(false);
             return Empty.Instance;
         });
+        transport.Register<ShardStateRequest, Empty>(ShardActions.Reopened, async (r, ct) =>
+        {
+            await coordinator.SubmitAsync($"primary-reopened {r.Index}[{r.Shard}]", s => RoutingChanges.ReopenPrimary(s, new ShardId(r.Index, r.Shard), r.AllocationId, r.PrimaryTerm), ct).ConfigureAwait(false);
+            return Empty.Instance;
+        });
         transport.Register<ShardStateRequest, Empty>(ShardActions.Failed, async (r, ct) =>
         {
             await coordinator.SubmitAsync($"shard-failed {r.Index}[{r.Shard}]", s => IsStale(s, r)
