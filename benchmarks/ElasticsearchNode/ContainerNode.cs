@@ -10,12 +10,12 @@ namespace Cloud.ElasticsearchNode.Benchmarks;
 /// </summary>
 internal sealed class ContainerNode : IAsyncDisposable
 {
-    private ContainerNode(string name, HttpClient http, double createMs, double startMs)
+    private ContainerNode(string name, HttpClient http, double createMs, StartTimings start)
     {
         Name = name;
         Http = http;
         CreateMs = createMs;
-        StartMs = startMs;
+        Start = start;
     }
 
     public string Name { get; }
@@ -25,44 +25,15 @@ internal sealed class ContainerNode : IAsyncDisposable
     /// <summary><c>docker create</c> of the container (Docker's work, before the container starts).</summary>
     public double CreateMs { get; }
 
-    /// <summary>From <c>docker start</c> to the first successful <c>GET /</c>.</summary>
-    public double StartMs { get; }
+    /// <summary>From <c>docker start</c> (and from the container's process start) to the first successful <c>GET /</c>.</summary>
+    public StartTimings Start { get; }
 
     public static async Task<ContainerNode> StartAsync(string image, string heapOptions)
     {
         var name = "es-bench-" + Guid.NewGuid().ToString("N")[..8];
-        var created = Stopwatch.GetTimestamp();
-        await DockerEngine.CliAsync("create", "--name", name, "--label", "cloud.test=es-bench", "-e", "ES_JAVA_OPTS=" + heapOptions, image);
-        var createMs = Stopwatch.GetElapsedTime(created).TotalMilliseconds;
-        var started = Stopwatch.GetTimestamp();
-        await DockerEngine.CliAsync("start", name);
-        var address = await DockerEngine.CliAsync("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name);
+        var (address, createMs, start) = await ContainerStart.RunAsync(name, image, ["ES_JAVA_OPTS=" + heapOptions]);
         var http = new HttpClient { BaseAddress = new Uri($"http://{address}:9200/"), Timeout = TimeSpan.FromMinutes(5) };
-        while (true)
-        {
-            try
-            {
-                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                using var response = await http.GetAsync(new Uri("/", UriKind.Relative), attempt.Token);
-                if (response.IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(2))
-            {
-                throw new InvalidOperationException($"{name} did not answer GET / within 2 minutes: " + await DockerEngine.CliAsync("logs", "--tail", "20", name));
-            }
-
-            await Task.Delay(5);
-        }
-
-        return new ContainerNode(name, http, createMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new ContainerNode(name, http, createMs, start);
     }
 
     /// <summary>The node's own account of its start (the startup report line), if it logged one.</summary>

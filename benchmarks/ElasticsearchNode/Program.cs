@@ -10,14 +10,29 @@ using Cloud.ElasticsearchNode.Benchmarks;
 // beside raw Lucene.Net indexing the same bulk bodies in this process.
 // Usage: [image] [documents]; --in-process [documents]: the node's host in this process, then a per-stage breakdown;
 // --stages [documents]: the breakdown only. --rounds N: node and peer take turns N times (default 2), best round counts.
+// --floor IMAGE: Docker's floor image (Floor/build.sh) started in turn with the node --start-rounds N times (default 3)
+// before the bulk run; --start-only: those start rounds alone.
+string[] valued = ["--rounds", "--floor", "--start-rounds"];
 var inProcess = args.Contains("--in-process") || args.Contains("--stages");
-var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--rounds")).ToArray();
+var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !valued.Contains(args[i - 1]))).ToArray();
 var image = inProcess ? "" : positional.Length > 0 ? positional[0] : "cloud/elasticsearch:8.15.0";
 var countArgument = inProcess ? positional.FirstOrDefault() : positional.Skip(1).FirstOrDefault();
 var total = countArgument is null ? 200_000 : int.Parse(countArgument, CultureInfo.InvariantCulture);
 var bulkMeasure = Math.Min(total, 50_000);
 const string HeapOptions = "-Xms1g -Xmx1g";
 var ramBufferMb = NodeSettings.FromVariables(new Dictionary<string, string> { ["ES_JAVA_OPTS"] = HeapOptions }).IndexBufferMb;
+
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+if (!inProcess)
+{
+    // Start first, on a quiet node: the node and Docker's floor take turns, so each pair saw the same machine.
+    var startRounds = Option("--start-rounds") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
+    await StartBenchmark.RunAsync(image, Option("--floor"), HeapOptions, startRounds);
+    if (args.Contains("--start-only"))
+    {
+        return;
+    }
+}
 
 // Every body is made before any clock starts; both sides index these same bytes.
 var measured = BulkBodies.Prepare(0, bulkMeasure);
@@ -97,7 +112,7 @@ try
     if (container is not null)
     {
         Console.WriteLine($"| RSS at rest / after indexing | {rssAtRest / 1048576.0:0} MB / {rssAfter / 1048576.0:0} MB | | |");
-        Console.WriteLine($"| container start to GET / | {container.StartMs:0} ms (`docker create` before it: {container.CreateMs:0} ms) | | |");
+        Console.WriteLine($"| container start to GET / (this run's node) | {container.Start} (`docker create` before it: {container.CreateMs:0} ms) | | |");
         Console.WriteLine($"node's startup report: {await container.StartupReportAsync()}");
     }
 

@@ -18,6 +18,7 @@ internal sealed partial class IndicesService : IDisposable
     private readonly NodeSettings _options;
     private readonly ILogger<IndicesService> _logger;
     private readonly Lock _applyGate = new();
+    private bool _disposed;
 
     public IndicesService(NodeSettings settings, ILogger<IndicesService> logger)
     {
@@ -47,6 +48,12 @@ internal sealed partial class IndicesService : IDisposable
     {
         lock (_applyGate)
         {
+            // A lone node recovers in the background: a host stopping meanwhile must not see shards opened after it closed them.
+            if (_disposed)
+            {
+                return;
+            }
+
             var wanted = metadata.Indices.Values.ToDictionary(i => i.Uuid, StringComparer.Ordinal);
             foreach (var (uuid, service) in _indices)
             {
@@ -106,6 +113,7 @@ internal sealed partial class IndicesService : IDisposable
     {
         lock (_applyGate)
         {
+            _disposed = true;
             foreach (var uuid in _indices.Keys)
             {
                 if (_indices.TryRemove(uuid, out var index))

@@ -4,7 +4,8 @@ namespace Cloud.ElasticsearchNode.Indices;
 
 /// <summary>
 /// Part 1's metadata service: this node is its own master. Changes are made one at a time, computed
-/// as a new <see cref="ClusterMetadata"/>, persisted, then applied to the local indices.
+/// as a new <see cref="ClusterMetadata"/>, persisted, then applied to the local indices. What is on disk is
+/// read and opened by <see cref="RecoverAsync"/>, after the node answers HTTP (until then it holds no index).
 /// </summary>
 internal sealed class LocalIndexMetadataService : IIndexMetadataService, IDisposable
 {
@@ -19,8 +20,26 @@ internal sealed class LocalIndexMetadataService : IIndexMetadataService, IDispos
         _store = new MetadataStore(settings.DataPath);
         _indices = indices;
         _time = time;
-        _current = _store.Load() ?? ClusterMetadata.Empty(identity.ClusterUuid);
-        _indices.Apply(_current);
+        _current = ClusterMetadata.Empty(identity.ClusterUuid);
+    }
+
+    /// <summary>
+    /// Reads the persisted metadata and opens every local shard (replaying translogs); changes wait behind it.
+    /// Runs once, at start, off the request path.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var stored = _store.Load() ?? _current;
+            _indices.Apply(stored);
+            _current = stored;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public ClusterMetadata Current => _current;

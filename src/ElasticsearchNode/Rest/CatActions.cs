@@ -12,7 +12,7 @@ namespace Cloud.ElasticsearchNode.Rest;
 /// <c>format=json</c> arrays of string-valued objects, as Elasticsearch prints them. Sizes, counts and health
 /// describe the whole cluster (every node's copies, the master's routing), not only this node's.
 /// </summary>
-internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, ShardStatsCollector stats, ClusterNode node, TimeProvider time)
+internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, ShardStatsCollector stats, ClusterNode node, Hosting.StartupRecovery recovery, TimeProvider time)
 {
     public void Register(RestRouter router)
     {
@@ -67,7 +67,8 @@ internal sealed class CatActions(NodeSettings settings, NodeIdentity identity, I
         }
 
         var all = metadata.Current.Indices.Values.ToList();
-        var status = ClusterActions.Worst(all.Select(i => indices.Get(i.Uuid)?.Health ?? "red"));
+        // Red until a lone node has recovered its local state (see ClusterActions' health).
+        var status = recovery.IsRecovered ? ClusterActions.Worst(all.Select(i => indices.Get(i.Uuid)?.Health ?? "red")) : "red";
         var primaries = all.Sum(i => indices.Get(i.Uuid)?.StartedShards.Count() ?? 0);
         var unassigned = all.Sum(i => i.NumberOfShards * (1 + i.NumberOfReplicas)) - primaries;
         var now = time.GetUtcNow();

@@ -6,7 +6,7 @@ using Cloud.ElasticsearchNode.Indices;
 namespace Cloud.ElasticsearchNode.Rest;
 
 /// <summary><c>_cluster/health</c> (with <c>wait_for_status</c>), <c>_cluster/state</c>, <c>_nodes</c> and <c>_stats</c>.</summary>
-internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, ShardStatsCollector collector, Cluster.ClusterNode node, TimeProvider time)
+internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identity, IIndexMetadataService metadata, IndicesService indices, ShardStatsCollector collector, Cluster.ClusterNode node, Hosting.StartupRecovery recovery, TimeProvider time)
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
@@ -60,7 +60,10 @@ internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identit
 
     private (JsonObject Health, bool TimedOut) Health(string? expression)
     {
-        var targets = IndexResolver.Resolve(metadata.Current, expression);
+        // A lone node that has not yet read its metadata and opened its shards knows no index: red, as Elasticsearch's
+        // health is while its state is not recovered (wait_for_status waits for the recovery).
+        var recovered = recovery.IsRecovered;
+        var targets = recovered ? IndexResolver.Resolve(metadata.Current, expression) : [];
         var statuses = new List<string>();
         int activePrimaries = 0, unassigned = 0, total = 0;
         foreach (var index in targets)
@@ -77,7 +80,7 @@ internal sealed class ClusterActions(NodeSettings settings, NodeIdentity identit
         return (new JsonObject
         {
             ["cluster_name"] = settings.ClusterName,
-            ["status"] = Worst(statuses),
+            ["status"] = recovered ? Worst(statuses) : "red",
             ["timed_out"] = false,
             ["number_of_nodes"] = 1,
             ["number_of_data_nodes"] = settings.Roles.Contains("data") ? 1 : 0,

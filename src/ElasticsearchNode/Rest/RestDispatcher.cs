@@ -13,7 +13,7 @@ namespace Cloud.ElasticsearchNode.Rest;
 /// accepts JSON, NDJSON and Elastic's versioned media types (answering in kind), routes to the action,
 /// and turns every failure into Elasticsearch's error shape and status (never into a crash).
 /// </summary>
-internal sealed partial class RestDispatcher(RestRouter router, NodeSettings settings, StateNotRecoveredBlock stateBlock, ILogger<RestDispatcher> logger)
+internal sealed partial class RestDispatcher(RestRouter router, NodeSettings settings, StateNotRecoveredBlock stateBlock, RecoveryGate recoveryGate, ILogger<RestDispatcher> logger)
 {
     private const string JsonType = "application/json; charset=UTF-8";
 
@@ -80,6 +80,8 @@ internal sealed partial class RestDispatcher(RestRouter router, NodeSettings set
         {
             throw blocked;
         }
+
+        await recoveryGate.WaitAsync(path, context.RequestAborted);
 
         var body = await ReadBodyAsync(request, context.RequestAborted);
         return await match.Value.Handler(new RestRequest(context, match.Value.Parameters, body));
