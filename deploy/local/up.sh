@@ -52,13 +52,30 @@ for role in Constructor Proxy; do
   dotnet build "$root/src/$role" -c Release -nologo -v:q
 done
 # The host agents run as they are deployed: Native AOT executables, a fraction of a JIT-compiled host's
-# memory at rest (src/Runner/README.md, "Memory"). Published beside and moved into place, so a second run
-# never writes into an executable that is running (moving replaces the name, not the running file).
-echo "up: publishing the runner and the allocator (Native AOT)"
-for role in Runner Allocator; do
-  out="$state/bin/${role,,}" next="$state/bin/.${role,,}.next"
+# memory at rest (src/Runner/README.md, "Memory"). A Native AOT publish is minutes of CPU on two cores, so
+# its output is kept per source hash under .artifacts/agents and published only when the agents' code
+# changed. Copied beside and moved into place, so a second run never writes into an executable that is
+# running (moving replaces the name, not the running file).
+agents_hash=$( (cd "$root" && find src/Runner src/Allocator src/Shared src/ZooKeeper -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' \) \
+  -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum; cat Directory.Build.props Directory.Packages.props global.json) | sha256sum | cut -c1-16)
+agents="$root/.artifacts/agents"
+mkdir -p "$agents"
+(
+  flock 9
+  if [ ! -e "$agents/$agents_hash.done" ]; then
+    echo "up: publishing the runner and the allocator (Native AOT)"
+    find "$agents" -mindepth 1 -maxdepth 1 ! -name '*.lock' -exec rm -rf {} +
+    for role in Runner Allocator; do
+      dotnet publish "$root/src/$role" -c Release -r linux-x64 -nologo -v:q -o "$agents/$agents_hash/${role,,}"
+    done
+    touch "$agents/$agents_hash.done"
+  fi
+) 9>"$agents/publish.lock"
+mkdir -p "$state/bin"
+for role in runner allocator; do
+  out="$state/bin/$role" next="$state/bin/.$role.next"
   rm -rf "$next"
-  dotnet publish "$root/src/$role" -c Release -r linux-x64 -nologo -v:q -o "$next"
+  cp -r "$agents/$agents_hash/$role" "$next"
   mkdir -p "$out"
   for file in "$next"/*; do mv -f "$file" "$out/"; done
   rmdir "$next"
