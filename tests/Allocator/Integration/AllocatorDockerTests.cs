@@ -88,6 +88,9 @@ public sealed class AllocatorDockerTests(ZooKeeperServerFixture zk, ITestOutputH
                 output.WriteLine("[runner] " + line);
             }
 
+            // The runner goes first: while it runs it recreates whatever is removed under a definition it still holds,
+            // and such a container outlives the test (it then dies on the deleted data dir, and stays behind).
+            await runner.DisposeAsync();
             await DockerEngine.RemoveContainersLabelledAsync("cloud.runner.host=" + bed.HostId);
         }
     }
