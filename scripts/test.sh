@@ -31,7 +31,7 @@ for project in $(find tests -name '*.Tests.csproj' | sort); do
   started=$SECONDS
   dotnet test "$project" --no-build -c Debug -nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-    --results-directory "$results" --blame-hang-timeout 10m "$@" </dev/null 2>&1 | tee "$log"
+    --results-directory "$results" --blame-hang-timeout 15m "$@" </dev/null 2>&1 | tee "$log"
   elapsed=$((SECONDS - started))
   if [ -f "$results/$name.trx" ]; then
     timings+=("$(printf '%-36s %5d s' "$name" "$elapsed")")

@@ -201,24 +201,13 @@ public sealed class InstallScriptTests : IAsyncLifetime
         return document.RootElement.GetProperty("token").GetString()!;
     }
 
-    private static async Task<(int Code, string Output)> RunScriptAsync(IEnumerable<string> arguments)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "deploy", "install.sh"));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        // The framework-dependent apphosts find the runtime here (a published, self-contained build needs nothing).
-        info.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(Path.GetFullPath(Environment.ProcessPath!))!;
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ScriptTimeout);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
+    // The framework-dependent apphosts find the runtime in DOTNET_ROOT (a published, self-contained build needs nothing).
+    private static Task<(int Code, string Output)> RunScriptAsync(IEnumerable<string> arguments) =>
+        ExternalProcess.RunToEndAsync(
+            "bash",
+            [Path.Combine(RepositoryRoot.Path, "deploy", "install.sh"), .. arguments],
+            ScriptTimeout,
+            new Dictionary<string, string> { ["DOTNET_ROOT"] = Path.GetDirectoryName(Path.GetFullPath(Environment.ProcessPath!))! });
 
     /// <summary>Hash and modification time of every installed file (logs, which the agents append to, and instance data aside).</summary>
     private SortedDictionary<string, string> Snapshot()

@@ -150,28 +150,13 @@ public sealed partial class SingleHostModeTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        info.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "deploy", "local", script));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+    // up.sh builds before it starts anything (minutes of CPU on a fresh clone: Release builds, a Native AOT publish,
+    // the node image); a run past this is killed and its output shown, before test.sh's 15-minute hang dump
+    // would end the whole test process.
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(12);
 
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + script);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int ExitCode, string Output)> RunScriptAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ExternalProcess.RunToEndAsync("bash", [Path.Combine(RepositoryRoot.Path, "deploy", "local", script), .. arguments], ScriptTimeout, environment);
 
     [GeneratedRegex(@"curl -H 'X-Found-Cluster: (?<cluster>[^']+)' (?<url>http://[0-9.]+:[0-9]+/)")]
     private static partial Regex CurlLine();

@@ -108,6 +108,24 @@ public sealed partial class ExternalProcess : IAsyncDisposable
         return external;
     }
 
+    /// <summary>
+    /// Runs a command to its end and returns its exit code and output (stdout and stderr interleaved). Past
+    /// <paramref name="timeout"/> it kills the command's whole tree and throws with the output so far, so a
+    /// test that times out says where the command was instead of a bare cancellation.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(
+        string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        await using var process = Start(fileName, arguments, environment);
+        if (!await process.WaitForExitAsync(timeout))
+        {
+            await process.KillAsync();
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in {timeout}; its output so far:\n{string.Join('\n', process.Output)}");
+        }
+
+        return (process.ExitCode, string.Join('\n', process.Output));
+    }
+
     /// <summary>Sends SIGTERM, the signal systemd and docker use to ask a process to stop.</summary>
     public void Terminate()
     {
