@@ -3,11 +3,12 @@ using System.Text.Json.Nodes;
 using Cloud.ElasticsearchNode.Tests.Harness;
 using FluentAssertions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Cloud.ElasticsearchNode.Tests.Snapshots;
 
 /// <summary>Snapshots to an <c>fs</c> repository and restores, over real HTTP on an in-process node.</summary>
-public sealed class SnapshotRestTests : IAsyncLifetime
+public sealed class SnapshotRestTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _repoRoot = Path.Combine(Path.GetTempPath(), "es1-repo-" + Guid.NewGuid().ToString("N")[..8]);
     private InProcessNode _node = null!;
@@ -133,17 +134,39 @@ public sealed class SnapshotRestTests : IAsyncLifetime
         (await _node.PutAsync("/_snapshot/backups/big-snap?wait_for_completion=true", new { indices = "big" })).Status.Should().Be(HttpStatusCode.OK);
 
         // The restore re-indexes every document, which takes a while; it is under way once its index exists.
-        var restore = _node.PostAsync("/_snapshot/backups/big-snap/_restore?wait_for_completion=true", new { indices = "big", rename_pattern = "big", rename_replacement = "big-copy" });
+        // Each phase's time is printed: the test failed once at load ~60 without its message being kept.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var restore = TimedAsync(() => _node.PostAsync("/_snapshot/backups/big-snap/_restore?wait_for_completion=true", new { indices = "big", rename_pattern = "big", rename_replacement = "big-copy" }));
         await Cloud.Testing.Eventually.AssertAsync(async () => (await _node.GetAsync("/big-copy")).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the restore to create its index");
+        output.WriteLine($"restore created its index after {clock.ElapsedMilliseconds} ms");
         var (status, small) = await _node.PutAsync("/_snapshot/backups/small-snap?wait_for_completion=true", new { indices = "small" });
         var restoreDoneFirst = restore.IsCompleted;
+        output.WriteLine($"snapshot of small answered {(int)status} after {clock.ElapsedMilliseconds} ms, restore finished first: {restoreDoneFirst}: {small?.ToJsonString()}");
 
-        status.Should().Be(HttpStatusCode.OK);
-        small!["snapshot"]!["state"]!.GetValue<string>().Should().Be("SUCCESS");
+        status.Should().Be(HttpStatusCode.OK, "the snapshot answered {0}", small?.ToJsonString());
+        small!["snapshot"]?["state"]?.GetValue<string>().Should().Be("SUCCESS", "the snapshot answered {0}", small.ToJsonString());
         restoreDoneFirst.Should().BeFalse("a snapshot of another index does not queue behind a restore");
-        (await restore).Status.Should().Be(HttpStatusCode.OK);
+        var (restoreStatus, restoreBody, restoreMs) = await restore;
+        output.WriteLine($"restore answered {(int)restoreStatus} after {restoreMs} ms: {restoreBody?.ToJsonString()}");
+        restoreStatus.Should().Be(HttpStatusCode.OK, "the restore answered {0}", restoreBody?.ToJsonString());
         (await _node.PostAsync("/big-copy/_refresh")).Status.Should().Be(HttpStatusCode.OK);
         (await _node.GetAsync("/big-copy/_count")).Body!["count"]!.GetValue<long>().Should().Be(Documents);
+    }
+
+    /// <summary>The call's answer and how long it took (ms), the time printed beside any failure.</summary>
+    private static async Task<(HttpStatusCode Status, JsonNode? Body, long Milliseconds)> TimedAsync(Func<Task<(HttpStatusCode Status, JsonNode? Body)>> call)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var (status, body) = await call();
+            return (status, body, clock.ElapsedMilliseconds);
+        }
+        catch (TaskCanceledException ex)
+        {
+            // The test client gives up after 60 s (and the node then cancels the restore with the request): say so.
+            throw new TimeoutException($"no answer after {clock.ElapsedMilliseconds} ms (the test's HTTP client timeout)", ex);
+        }
     }
 
     /// <summary>Every document of the index: id to (version, routing, source).</summary>

@@ -40,6 +40,13 @@ internal sealed partial class Coordinator
                 failure = ex.Message;
                 immediate = ex.IsDisconnect || ex.Type != "receive_timeout_transport_exception";
             }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                // A defect below the transport must not end fault detection (this loop died on an
+                // ObjectDisposedException once, and a dead master was never noticed): count it as a missed check.
+                LogCheckFailedUnexpectedly(ex, leader.Name);
+                failure = ex.Message;
+            }
 
             lock (_gate)
             {
@@ -92,6 +99,15 @@ internal sealed partial class Coordinator
                 {
                     var count = _followerFailures.AddOrUpdate(node.Id, 1, (_, c) => c + 1);
                     return ex.IsDisconnect || count >= _options.FaultCheckRetryCount ? ((DiscoveryNode Node, string Reason)?)(node, ex.Message) : null;
+                }
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
+                {
+                    // Out of Task.WhenAll this ended the loop for good (an ObjectDisposedException from a pooled
+                    // connection another caller had just disposed), and a killed node stayed in the state: a defect
+                    // below the transport counts as a missed check instead.
+                    LogCheckFailedUnexpectedly(ex, node.Name);
+                    var count = _followerFailures.AddOrUpdate(node.Id, 1, (_, c) => c + 1);
+                    return count >= _options.FaultCheckRetryCount ? ((DiscoveryNode Node, string Reason)?)(node, ex.Message) : null;
                 }
             })).ConfigureAwait(false);
 
@@ -176,6 +192,9 @@ internal sealed partial class Coordinator
             return Empty.Instance;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "check of [{Node}] failed unexpectedly; counted as a missed check")]
+    private partial void LogCheckFailedUnexpectedly(Exception exception, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "removing node [{Node}] after failed follower checks: {Reason}")]
     private partial void LogFollowerFailed(string node, string reason);

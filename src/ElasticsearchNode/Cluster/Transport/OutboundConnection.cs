@@ -17,6 +17,7 @@ internal sealed class OutboundConnection : IAsyncDisposable
     private readonly FramedStream _stream;
     private readonly TcpClient _client;
     private long _nextId;
+    private int _disposed;
     private Task _reader = Task.CompletedTask;
 
     private OutboundConnection(string address, TcpClient client, TransportOptions options)
@@ -106,8 +107,10 @@ internal sealed class OutboundConnection : IAsyncDisposable
             {
                 throw IsClosed ? TransportException.Disconnected(Address) : TransportException.Timeout(Address, action, timeout);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
+                // The socket broke, or another caller disposed this pooled connection between our closed check and
+                // the write: either way the peer is gone for this request, which callers count as a disconnect.
                 await CloseAsync().ConfigureAwait(false);
                 throw TransportException.Disconnected(Address);
             }
@@ -121,6 +124,12 @@ internal sealed class OutboundConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Pooled and shared: the caller that finds it closed disposes it while others may still hold it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await CloseAsync().ConfigureAwait(false);
         try
         {
@@ -133,8 +142,11 @@ internal sealed class OutboundConnection : IAsyncDisposable
 
         await _stream.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
-        _slots.Dispose();
-        _closed.Dispose();
+
+        // _slots and _closed are deliberately not disposed: callers still holding this connection take and release
+        // slots and link to _closed after disposal, and must get node_disconnected_exception from that, not an
+        // ObjectDisposedException (which the fault detector did not count and which ended its loop). Neither holds an
+        // unmanaged resource: no wait handle is ever asked of the semaphore, no timer is set on the source.
     }
 
     private Task CloseAsync()
