@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
 
 namespace Cloud.Proxy.FastPath;
 
@@ -11,7 +10,6 @@ namespace Cloud.Proxy.FastPath;
 internal static class BodyRelay
 {
     /// <summary>Copies the body and flushes it (the head written before it too, even when there is no body).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<RelayResult> CopyAsync(PipeReader from, PipeWriter to, BodyFraming framing, long contentLength, ActivityClock clock, CancellationToken cancellationToken)
     {
         if (framing == BodyFraming.None || (framing == BodyFraming.ContentLength && contentLength == 0))

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Cloud.Proxy.Forwarding;
 using Cloud.Proxy.Routing;
 using Microsoft.AspNetCore.Connections;
@@ -33,9 +32,7 @@ internal sealed partial class FastConnection
     }
 
     /// <summary>Forwards the request; false when the client connection must close.</summary>
-    // Pooled state machines: these await a socket on every request, so a plain Task would allocate a box per request.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ForwardAsync(FastRoute route, CancellationToken cancellationToken)
+    private async Task<bool> ForwardAsync(FastRoute route, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status502BadGateway;
@@ -112,8 +109,7 @@ internal sealed partial class FastConnection
         return !(await output.FlushAsync(cancellationToken)).IsCompleted && keep;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(Outcome Outcome, bool Reused, bool KeepClient)> AttemptAsync(
+    private async Task<(Outcome Outcome, bool Reused, bool KeepClient)> AttemptAsync(
         ClusterRoute target, RouteDestination destination, bool fresh, CancellationToken cancellationToken)
     {
         _response.Reset();
@@ -178,7 +174,6 @@ internal sealed partial class FastConnection
     }
 
     /// <summary>Sends the request head and body.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RelayResult> SendRequestAsync(BackendConnection connection, RouteDestination destination, CancellationToken cancellationToken)
     {
         var output = connection.Output;
@@ -202,7 +197,6 @@ internal sealed partial class FastConnection
     /// (<see cref="ResponseHead.StatusCode"/> 0) or sent one this proxy will not relay (an interim 1xx included: the
     /// fast path never sends <c>Expect</c> or <c>Upgrade</c>, which go to the ordinary path).
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadResponseHeadAsync(PipeReader input, CancellationToken cancellationToken)
     {
         const int maxResponseHead = 64 * 1024;
