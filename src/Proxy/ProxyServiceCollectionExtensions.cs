@@ -39,6 +39,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<FastPathCounters>();
         services.AddSingleton<IdleConnectionReaper>();
+        services.AddSingleton<BackendPoolSweeper>();
         services.AddSingleton<FastForwarder>();
         services.AddSingleton<ZooKeeperOverrideAudit>();
         services.AddSingleton<IOverrideAudit>(sp => sp.GetRequiredService<ZooKeeperOverrideAudit>());

@@ -31,6 +31,9 @@ internal sealed class BackendConnector : IDisposable
     public BackendPool Pool(DestinationState destination) =>
         _pools.GetOrAdd(destination, static _ => new BackendPool(MaxIdlePerAddress, IdleLimit));
 
+    /// <summary>The pools opened so far (an address's pool stays, empty, after its instance leaves).</summary>
+    public IEnumerable<KeyValuePair<DestinationState, BackendPool>> Pools => _pools;
+
     /// <summary>A new connection; throws <see cref="SocketException"/> or <see cref="OperationCanceledException"/> (timeout) when the instance cannot be reached.</summary>
     public async ValueTask<BackendConnection> ConnectAsync(DestinationState destination, CancellationToken cancellationToken)
     {

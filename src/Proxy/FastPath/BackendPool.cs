@@ -4,7 +4,7 @@ namespace Cloud.Proxy.FastPath;
 
 /// <summary>
 /// Idle keep-alive connections to one instance address. A connection is checked when taken (closed by the
-/// instance, or idle past the limit: dropped), so the pool needs no timer of its own.
+/// instance, or idle past the limit: dropped); <see cref="BackendPoolSweeper"/> closes the ones nothing takes.
 /// </summary>
 internal sealed class BackendPool
 {
@@ -50,6 +50,26 @@ internal sealed class BackendPool
 
         connection.IdleSince = Environment.TickCount64;
         _idle.Enqueue(connection);
+    }
+
+    /// <summary>
+    /// Closes the idle connections past the idle limit, or all of them (<paramref name="all"/>: the instance is no
+    /// longer routed, so nothing would take them). Each connection is looked at once; busy ones are not in the queue.
+    /// </summary>
+    public void CloseIdle(bool all, long now)
+    {
+        for (var seen = Volatile.Read(ref _count); seen > 0 && _idle.TryDequeue(out var connection); seen--)
+        {
+            if (!all && now - connection.IdleSince < _idleLimitMilliseconds)
+            {
+                // Still fresh: back in the queue, behind the ones that came back since.
+                _idle.Enqueue(connection);
+                continue;
+            }
+
+            Interlocked.Decrement(ref _count);
+            _ = DisposeQuietlyAsync(connection);
+        }
     }
 
     public static async Task DisposeQuietlyAsync(BackendConnection connection)

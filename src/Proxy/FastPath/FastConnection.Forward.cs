@@ -42,6 +42,10 @@ internal sealed partial class FastConnection
         var retriedStale = false;
         var fresh = false;
         _clock.RequestStarted();
+
+        // Counted when taken, before any answer byte can reach the client: whoever has read the answer sees the count
+        // (counting in the finally below raced a test reading the counter right after the response).
+        _forwarder.Counters.CountForwarded();
         try
         {
             while (true)
@@ -93,7 +97,6 @@ internal sealed partial class FastConnection
         {
             _clock.RequestEnded();
             _forwarder.Metrics.RequestEnded(route.Requested!.ClusterId, status, started);
-            _forwarder.Counters.CountForwarded();
         }
     }
 

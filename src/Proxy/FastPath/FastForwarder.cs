@@ -15,8 +15,10 @@ internal sealed class FastForwarder
     // is still seen whole and handed to it.
     private const int RequestLineAllowance = 8 * 1024;
 
-    public FastForwarder(FastRouter router, BackendConnector connector, ProxyMetrics metrics, FastPathCounters counters, IdleConnectionReaper reaper, IOptions<ProxyOptions> options)
+    public FastForwarder(FastRouter router, BackendConnector connector, ProxyMetrics metrics, FastPathCounters counters, IdleConnectionReaper reaper, BackendPoolSweeper sweeper, IOptions<ProxyOptions> options)
     {
+        // The sweeper only needs to exist while the fast path does: its timer closes the idle connections nothing takes.
+        PoolSweeper = sweeper;
         Router = router;
         Connector = connector;
         Metrics = metrics;
@@ -37,6 +39,8 @@ internal sealed class FastForwarder
     public FastPathCounters Counters { get; }
 
     public IdleConnectionReaper Reaper { get; }
+
+    public BackendPoolSweeper PoolSweeper { get; }
 
     public int MaxRequestHead { get; }
 

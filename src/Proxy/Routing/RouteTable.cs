@@ -28,6 +28,9 @@ internal sealed class RouteTable
 
     public bool TryGet(string clusterId, [MaybeNullWhen(false)] out ClusterRoute route) => _routes.TryGetValue(clusterId, out route);
 
+    /// <summary>Every route at this moment (a live view: routes changing meanwhile may or may not be seen).</summary>
+    public IEnumerable<ClusterRoute> Routes => _routes.Values.AsEnumerable();
+
     public void Set(ClusterRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);

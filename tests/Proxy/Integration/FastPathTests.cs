@@ -14,7 +14,7 @@ namespace Cloud.Proxy.Tests.Integration;
 /// </summary>
 [Collection(ProxyIntegrationCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class FastPathTests(ProxyFixture fixture)
+public sealed partial class FastPathTests(ProxyFixture fixture)
 {
     private static readonly TimeSpan Applied = TimeSpan.FromSeconds(10);
 

@@ -16,6 +16,7 @@ internal sealed class RawBackend : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private long _connections;
+    private long _closed;
 
     public RawBackend(Func<string, RawReply> reply)
     {
@@ -32,6 +33,9 @@ internal sealed class RawBackend : IAsyncDisposable
     public ConcurrentQueue<string> Heads { get; } = new();
 
     public long Connections => Interlocked.Read(ref _connections);
+
+    /// <summary>Connections that ended, by the proxy closing them or by this backend's own <see cref="RawReply.Close"/>.</summary>
+    public long Closed => Interlocked.Read(ref _closed);
 
     public async ValueTask DisposeAsync()
     {
@@ -87,6 +91,10 @@ internal sealed class RawBackend : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
         {
+        }
+        finally
+        {
+            Interlocked.Increment(ref _closed);
         }
     }
 }
